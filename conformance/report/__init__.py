@@ -1,0 +1,33 @@
+"""The compatibility report: model, renderings, and writing them all at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .markdown import render_markdown
+from .model import Report
+
+
+def write_all(report: Report, directory: Path) -> list[Path]:
+    """Write compat.json, compat.md and compat.html into `directory`."""
+    from .html import render_html
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (
+        ("compat.json", json.dumps(report.model_dump(mode="json"), indent=2) + "\n"),
+        ("compat.md", render_markdown(report)),
+        ("compat.html", render_html(report)),
+    ):
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def load_report(path: Path) -> Report:
+    return Report.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+__all__ = ["Report", "write_all", "load_report", "render_markdown"]

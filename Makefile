@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh machine with Python 3.10+:
+#   make run    the main job: the suite live against the embedded emulator, the matrix, reports/
+#   make test   the tests: the suite replayed offline from cassettes, and the tests of the tools
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test record clean
+
+$(BIN)/conformance: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+run: $(BIN)/conformance
+	$(BIN)/conformance run
+
+test: $(BIN)/conformance
+	$(BIN)/pytest
+
+# Re-record every cassette against the embedded emulator, then replay them offline.
+record: $(BIN)/conformance
+	$(BIN)/pytest suites --live --record-mode=rewrite
+	$(BIN)/pytest suites
+
+clean:
+	rm -rf $(VENV) reports

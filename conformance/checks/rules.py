@@ -1,0 +1,39 @@
+"""The stable rule ids a Violation can carry, with what each one guards (for reports and docs)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+RULES: Mapping[str, str] = {
+    # check_response
+    "response.shape": "the body is a JSON object",
+    "response.required": "id, object, created_at, status, output and model are present",
+    "response.field": "fields have their documented JSON types and values (object == 'response', id not empty)",
+    "response.status": "status is one the SDK knows: completed, failed, in_progress, cancelled, queued, incomplete",
+    "response.status_consistency": "completed: no error or incomplete_details; incomplete: a reason; failed: an error",
+    "response.output_item": "items have a string type; message, function_call and reasoning items are well formed",
+    "response.arguments_json": "a finished function_call's arguments parse as JSON",
+    "response.output_text": "an output_text field equals the concatenated output_text parts",
+    "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
+    # check_stream
+    "stream.empty": "the stream has at least one event",
+    "stream.event_shape": "each event is a JSON object with a string type",
+    "stream.event_field": "the fields an event type needs are present with the right JSON types",
+    "stream.sequence": "sequence_number starts at the expected number and rises by exactly one",
+    "stream.start": "a fresh stream starts with response.created (or response.queued in background mode)",
+    "stream.lifecycle": "created/queued/in_progress come once each, queued before in_progress, all before any item",
+    "stream.response_id": "every response snapshot in the stream has the same id",
+    "stream.response_status": "a snapshot's status fits its event (created: in_progress or queued; completed: completed...)",
+    "stream.item_order": "output_item.added opens each output_index once, in order",
+    "stream.item_ref": "events with output_index/item_id point at an item that was added, with its id",
+    "stream.item_closed": "no event refers to an item after its output_item.done",
+    "stream.item_pairing": "every added item is done (same id and type) before completed/incomplete",
+    "stream.part_order": "parts open one at a time, in index order; deltas go to an open part before its .done",
+    "stream.part_type": "deltas and parts fit their container (output_text into output_text parts, summaries in reasoning)",
+    "stream.done_missing": "a part or function call that had deltas gets its .done event before it closes",
+    "stream.delta_concat": "the deltas concatenate to the .done text/arguments",
+    "stream.done_text": "part.done and output_item.done repeat the text the deltas built",
+    "stream.terminal": "exactly one terminal event (completed/incomplete/failed) or an error event, and it is last",
+    "stream.final_output": "the terminal response's output has the streamed items: count, ids, types and texts",
+    "stream.error_event": "an error event carries a code or message string (and param/code are string or null)",
+}

@@ -1,0 +1,46 @@
+"""Assertions the suites use: each turns the checks' violations into one readable failure.
+
+The checks run on what came over the wire (the SDK model's fields as sent, extras
+included), so a broken contract fails a test even when the SDK would swallow it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+
+
+def wire_dict(obj: Any) -> dict[str, Any]:
+    """The JSON object behind an SDK model: its fields as sent, Azure extras included."""
+    if isinstance(obj, dict):
+        return obj
+    return obj.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+def conformant_response(response: Any) -> None:
+    from .checks import check_response
+
+    violations = check_response(wire_dict(response))
+    assert not violations, "the response breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
+
+
+def conformant_stream(events: list[Any]) -> None:
+    from .checks import check_stream
+
+    violations = check_stream([wire_dict(e) for e in events])
+    assert not violations, "the stream breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
+
+
+def azure_error(exc: openai.APIStatusError, status: int | tuple[int, ...]) -> dict[str, Any]:
+    """Check an error response is in Azure's shape (`{"error": {"message": ...}}`) and return
+    its error object."""
+    statuses = (status,) if isinstance(status, int) else status
+    assert exc.status_code in statuses, f"expected HTTP {' or '.join(map(str, statuses))}, got {exc.status_code}: {exc.body}"
+    body = exc.response.json()
+    assert isinstance(body, dict) and isinstance(body.get("error"), dict), f"error body is not {{'error': {{...}}}}: {body!r}"
+    error = body["error"]
+    assert isinstance(error.get("message"), str) and error["message"], f"error without a message: {error!r}"
+    for key in ("code", "type", "param"):
+        assert error.get(key) is None or isinstance(error[key], str), f"error.{key} is not a string or null: {error!r}"
+    return error

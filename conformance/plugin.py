@@ -1,0 +1,208 @@
+"""The pytest plugin: options, feature markers, parametrisation over targets, replay/live
+modes, and the collection of verdicts for the report.
+
+Offline (the default) every suite test replays its cassette with the network blocked.
+`--live` runs the same tests against the targets (the embedded emulator for emulator://
+endpoints); cassettes are written only when `--record-mode` says so.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import pytest
+
+from . import features as feature_registry
+from .run import RunState
+from .targets import TargetsError, load_targets
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+STATE = pytest.StashKey[RunState]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "Responses API conformance")
+    group.addoption("--live", action="store_true", default=False,
+                    help="call the targets for real (emulator:// targets start the embedded emulator) instead of replaying cassettes")
+    group.addoption("--targets", default=os.environ.get("CONFORMANCE_TARGETS"), metavar="PATH",
+                    help="targets file (TOML); default: $CONFORMANCE_TARGETS or targets/emulator.toml")
+    group.addoption("--feature", action="append", default=[], metavar="ID",
+                    help="run only this feature (glob, e.g. 'responses.*'); repeatable")
+    group.addoption("--report-dir", default=None, metavar="DIR",
+                    help="write compat.json, compat.md and compat.html there at the end of the run")
+    group.addoption("--matrix", action="store_true", default=False,
+                    help="print the feature x target verdict matrix at the end of the run")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "feature(id): the conformance feature this test gives evidence for")
+    for feature in feature_registry.FEATURES.values():
+        config.addinivalue_line("markers", f"{feature.id}: {feature.title}")
+    for family in sorted({f.family for f in feature_registry.FEATURES.values()}):
+        config.addinivalue_line("markers", f"{family}: all {family}.* features")
+    live = bool(config.getoption("--live"))
+    record_mode = config.getoption("--record-mode", default=None)
+    if not live and record_mode not in (None, "none"):
+        raise pytest.UsageError(
+            f"--record-mode={record_mode} records from real endpoints and needs --live "
+            "(e.g. pytest --live --record-mode=rewrite)"
+        )
+    if live and record_mode is None:
+        # Live without --record-mode: the cassettes stay untouched and VCR is out of the way.
+        config.option.disable_recording = True
+    try:
+        targets = load_targets(config.getoption("--targets"))
+    except TargetsError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE, None)
+    if state is not None:
+        state.close()
+
+
+def _feature_of(node: Any) -> Optional[str]:
+    marker = node.get_closest_marker("feature")
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "target" not in metafunc.fixturenames:
+        return
+    feature_id = _feature_of(metafunc.definition)
+    if feature_id is None:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: a test that takes `target` must be marked @pytest.mark.feature('<id>')")
+    feature = feature_registry.get(feature_id)
+    state = metafunc.config.stash[STATE]
+    params = []
+    for target in state.targets:
+        if not target.runs(feature.id):
+            continue
+        marks = []
+        missing = sorted(feature.needs - target.capabilities)
+        if missing:
+            marks.append(pytest.mark.skip(reason=f"not applicable: {target.deployment} lacks {', '.join(missing)} (needed by {feature.id})"))
+        params.append(pytest.param(target, id=target.id, marks=marks))
+    if not params:
+        params.append(pytest.param(None, id="no-target", marks=pytest.mark.skip(
+            reason=f"no target in {state.targets_label} runs {feature.id}")))
+    metafunc.parametrize("target", params)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash[STATE]
+    wanted = config.getoption("--feature")
+    kept, dropped = [], []
+    for item in items:
+        feature_id = _feature_of(item)
+        if feature_id is None:
+            kept.append(item)
+            continue
+        feature_registry.get(feature_id)  # unknown ids fail collection
+        if wanted and not any(fnmatch.fnmatchcase(feature_id, w) for w in wanted):
+            dropped.append(item)
+            continue
+        item.add_marker(getattr(pytest.mark, feature_id))
+        item.add_marker(getattr(pytest.mark, feature_id.split(".", 1)[0]))
+        if "target" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.vcr)
+            if not state.live:
+                item.add_marker(pytest.mark.block_network)
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def cassette_path(item: pytest.Item) -> Path:
+    module = Path(str(item.fspath)).stem
+    return CASSETTES / module / f"{item.name}.yaml"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = item.config.stash[STATE]
+    if state.live or "target" not in getattr(item, "fixturenames", ()):
+        return
+    if item.get_closest_marker("skip"):
+        return
+    path = cassette_path(item)
+    if not path.exists():
+        pytest.fail(
+            f"no cassette {path.relative_to(ROOT)}: record it against the emulator with\n"
+            f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    report: pytest.TestReport = yield
+    state = item.config.stash[STATE]
+    callspec = getattr(item, "callspec", None)
+    target = callspec.params.get("target") if callspec else None
+    feature_id = _feature_of(item)
+    if feature_id is None or target is None:
+        return report
+    return state.results.record(item, call, report, feature_id, target, cassette_path(item))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[STATE].started = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash[STATE]
+    report_dir = session.config.getoption("--report-dir")
+    if report_dir:
+        state.write_report(Path(report_dir))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash[STATE]
+    if config.getoption("--matrix") or config.getoption("--report-dir"):
+        state.print_matrix(terminalreporter)
+
+
+# ----------------------------------------------------------------- pytest-recording wiring
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    from . import cassettes
+
+    cassettes.register(vcr)
+
+
+@pytest.fixture(scope="session")
+def conformance_state(pytestconfig: pytest.Config) -> RunState:
+    """The run: mode, targets, emulator, scrubber, results."""
+    return pytestconfig.stash[STATE]
+
+
+@pytest.fixture
+def vcr_config(conformance_state: RunState) -> dict[str, Any]:
+    return conformance_state.vcr_config()
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTES / Path(str(request.node.fspath)).stem)
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest, conformance_state: RunState) -> str:
+    callspec = getattr(request.node, "callspec", None)
+    target = callspec.params.get("target") if callspec else None
+    conformance_state.begin_cassette(request.node, target)
+    if request.config.getoption("--record-mode", default=None) == "rewrite":
+        # pytest-recording deletes the file it would name after the serializer
+        # (`.conformance`), not our `.yaml`: delete it here so rewrite really re-records.
+        cassette_path(request.node).unlink(missing_ok=True)
+    return request.node.name
+

@@ -1,0 +1,72 @@
+"""From test results to the report: one row per (feature, target), the worst verdict wins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from .. import __version__
+from ..features import FEATURES
+from ..sdk import SDK_VERSION
+from ..verdicts import SEVERITY, combine
+from .model import Environment, FeatureInfo, Report, Row
+
+if TYPE_CHECKING:
+    from ..results import TestResult
+    from ..run import RunState
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def suite_commit(root: Path) -> Optional[str]:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def build_report(state: "RunState", results: list["TestResult"], finished: float) -> Report:
+    cells: dict[tuple[str, str], list["TestResult"]] = defaultdict(list)
+    for result in results:
+        cells[(result.feature, result.target.id)].append(result)
+    rows = []
+    for (feature, target_id), group in cells.items():
+        verdict = combine([r.verdict for r in group])
+        # The evidence of the cell is that of the test that decided its verdict.
+        decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))
+        evidence = decisive.evidence.as_dict()
+        evidence["test_ids"] = [r.nodeid for r in group]
+        evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes})
+        usage: dict[str, int] = defaultdict(int)
+        for r in group:
+            for k, v in r.usage.items():
+                usage[k] += v
+        rows.append(Row(feature=feature, target=target_id, verdict=verdict.value, evidence=evidence,
+                        tests=len(group), duration=round(sum(r.duration for r in group), 4), usage=dict(usage)))
+    order = {f: i for i, f in enumerate(FEATURES)}
+    rows.sort(key=lambda r: (order.get(r.feature, 999), r.target))
+    used = {r.feature for r in rows}
+    seen_targets = {r.target for r in rows}
+    return Report(
+        environment=Environment(
+            suite_version=__version__,
+            suite_commit=suite_commit(Path(__file__).resolve().parent.parent.parent),
+            sdk=SDK_VERSION,
+            python=platform.python_version(),
+            source=state.source,
+            targets_file=state.targets_label,
+            started_at=_iso(state.started or finished),
+            finished_at=_iso(finished),
+        ),
+        targets=[t.describe() for t in state.targets if t.id in seen_targets],
+        features=[FeatureInfo(id=f.id, title=f.title, seed=f.seed, needs=sorted(f.needs), min_sdk=f.min_sdk, doc=f.doc)
+                  for f in FEATURES.values() if f.id in used],
+        rows=rows,
+    )

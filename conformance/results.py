@@ -1,0 +1,151 @@
+"""Test outcomes -> verdicts, and the pytest report of each test rewritten to match.
+
+A documented refusal (`unsupported`) shows as xfailed and an unreliable service
+(`inconclusive`) as skipped, each with its evidence as the reason: neither is a broken
+contract, so neither fails the run. Replay mismatches and contract breaks fail.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import pytest
+
+from .targets import Target
+from .verdicts import Evidence, Verdict, combine, from_exception
+
+if TYPE_CHECKING:
+    from .report.model import Report
+    from .run import RunState
+
+HTTP_LOG = pytest.StashKey["HttpLog"]()
+SDK_SKIP = pytest.StashKey[str]()
+
+
+@dataclass
+class HttpLog:
+    """What the test's clients saw on the wire: the last status and ids, and token usage."""
+
+    last_status: Optional[int] = None
+    last_request_id: Optional[str] = None
+    region: Optional[str] = None
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def observe(self, status: int, headers: Any, body: Any) -> None:
+        self.requests += 1
+        self.last_status = status
+        self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
+        self.region = headers.get("x-ms-region") or self.region
+        usage = body.get("usage") if isinstance(body, dict) else None
+        if isinstance(usage, dict):
+            self.input_tokens += int(usage.get("input_tokens") or 0)
+            self.output_tokens += int(usage.get("output_tokens") or 0)
+
+
+@dataclass
+class TestResult:
+    feature: str
+    target: Target
+    nodeid: str
+    verdict: Verdict
+    evidence: Evidence
+    duration: float
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: Optional[BaseException] = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _replay_mismatch(exc: BaseException) -> Optional[BaseException]:
+    for link in _chain(exc):
+        if type(link).__name__ == "CannotOverwriteExistingCassetteException":
+            return link
+    return None
+
+
+class Results:
+    def __init__(self, state: "RunState") -> None:
+        self.state = state
+        self.items: list[TestResult] = []
+
+    def record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport,
+               feature_id: str, target: Target, cassette: Path) -> pytest.TestReport:
+        """Decide the verdict of one test phase and make the pytest report say the same."""
+        if report.when == "teardown" and report.passed:
+            return report
+        if report.when == "setup" and report.passed:
+            return report
+        evidence = Evidence(test_ids=[item.nodeid], cassettes=[str(cassette.relative_to(self.state.config.rootpath))] if cassette.exists() else [])
+        verdict: Verdict
+        if report.skipped and not hasattr(report, "wasxfail"):
+            sdk_reason = item.stash.get(SDK_SKIP, None)
+            verdict = Verdict.UNSUPPORTED if sdk_reason else Verdict.SKIPPED
+            evidence.by = "sdk" if sdk_reason else None
+            evidence.detail = sdk_reason or _skip_reason(report)
+        elif report.passed:
+            verdict = Verdict.SUPPORTED
+        elif call.excinfo is not None:
+            exc = call.excinfo.value
+            mismatch = _replay_mismatch(exc)
+            if mismatch is not None:
+                verdict, evidence.detail = Verdict.FAILED, "replay: the request matches no recorded one"
+                report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
+            else:
+                verdict, found = from_exception(exc)
+                found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
+                evidence = found
+                _rewrite(report, verdict, evidence, item)
+        else:
+            verdict, evidence.detail = Verdict.FAILED, "failed without an exception"
+        log = item.stash.get(HTTP_LOG, None)
+        if log is not None and evidence.status is None:
+            evidence.status = log.last_status
+            evidence.request_id = evidence.request_id or log.last_request_id
+        usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
+        self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage))
+        return report
+
+    def build_report(self) -> "Report":
+        from .report.build import build_report
+
+        return build_report(self.state, self.items, finished=time.time())
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def _mismatch_text(exc: BaseException) -> str:
+    from . import cassettes
+
+    cassette = getattr(exc, "cassette", None)
+    request = getattr(exc, "failed_request", None)
+    if cassette is not None and request is not None:
+        return cassettes.describe_mismatch(request, cassette)
+    return str(exc)
+
+
+def _rewrite(report: pytest.TestReport, verdict: Verdict, evidence: Evidence, item: pytest.Item) -> None:
+    """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence."""
+    summary = " ".join(str(p) for p in (evidence.status, evidence.code, evidence.message or evidence.detail) if p)
+    if verdict is Verdict.UNSUPPORTED:
+        report.outcome = "skipped"
+        report.wasxfail = f"unsupported by {evidence.by or 'service'}: {summary}"
+    elif verdict is Verdict.INCONCLUSIVE:
+        report.outcome = "skipped"
+        path, line, _ = item.location
+        report.longrepr = (path, (line or 0) + 1, f"inconclusive: {summary}")

@@ -1,0 +1,292 @@
+"""Targets: what the suite runs against, loaded from a TOML matrix.
+
+A targets file names resources (endpoint, region, deployments) and matrix blocks that expand
+to targets (api x auth x deployment on one resource). Expansion keeps the file short and the
+matrix representative instead of a full cartesian product. Secrets never live in the file:
+a target names the environment variable that holds its key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+#: The default matrix, the one the committed cassettes are recorded from.
+DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "targets" / "emulator.toml"
+#: Endpoints of this form are served by the embedded emulator (resource name after //).
+EMULATOR_SCHEME = "emulator://"
+DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
+DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+
+Capability = Literal[
+    "reasoning",
+    "reasoning_summary",
+    "vision",
+    "image_generation",
+    "function_calling",
+    "structured_outputs",
+    "file_search",
+    "mcp",
+    "background",
+    "web_search",
+    "code_interpreter",
+]
+Auth = Literal["key", "entra"]
+Provider = Literal["azure", "openai", "compatible"]
+API_QUERY_VALUES = ("v1", "preview")
+
+
+class TargetsError(Exception):
+    """A targets file that cannot be used; the message names the file, the key and the fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeploymentSpec(_Strict):
+    name: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    version: Optional[str] = None
+    capabilities: list[Capability] = []
+
+
+class ResourceSpec(_Strict):
+    name: str = Field(min_length=1)
+    endpoint: str
+    region: str = Field(min_length=1)
+    provider: Provider = "azure"
+    key_env: Optional[str] = None
+    entra_scope: Optional[str] = None
+    image_deployment: Optional[str] = None
+    deployments: list[DeploymentSpec] = Field(min_length=1)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint_is_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://", EMULATOR_SCHEME)):
+            raise ValueError(
+                "must start with https:// (e.g. https://my-resource.openai.azure.com) "
+                f"or {EMULATOR_SCHEME}<resource> for the embedded emulator"
+            )
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _unique_deployments(self) -> "ResourceSpec":
+        names = [d.name for d in self.deployments]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"deployment names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+
+class MatrixSpec(_Strict):
+    resource: str
+    api: list[str] = Field(min_length=1)
+    auth: list[Auth] = Field(min_length=1)
+    deployment: list[str] = Field(min_length=1)
+    features: list[str] = ["*"]
+
+    @field_validator("api")
+    @classmethod
+    def _api_values(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parse_api(value)
+        return values
+
+
+class Defaults(_Strict):
+    key_env: str = DEFAULT_KEY_ENV
+    entra_scope: str = DEFAULT_SCOPE
+
+
+class TargetsFile(_Strict):
+    defaults: Defaults = Defaults()
+    resources: list[ResourceSpec] = Field(min_length=1)
+    matrix: list[MatrixSpec] = Field(min_length=1)
+
+
+def parse_api(value: str) -> tuple[str, Optional[str]]:
+    """Split `v1`, `v1?api-version=preview` or a dated version into (api, api_version_query)."""
+    if value == "v1":
+        return "v1", None
+    if value.startswith("v1?api-version="):
+        query = value.split("=", 1)[1]
+        if query not in API_QUERY_VALUES:
+            raise ValueError(f"{value!r}: the v1 api-version query must be one of {API_QUERY_VALUES}")
+        return "v1", query
+    parts = value.split("-")
+    if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]) and len(parts[0]) == 4:
+        return value, None
+    raise ValueError(
+        f"{value!r} is not an API flavour: use 'v1', 'v1?api-version=preview', "
+        "'v1?api-version=v1' or a dated version such as '2025-04-01-preview'"
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """One cell column of the report: endpoint x api flavour x auth x deployment."""
+
+    resource: str
+    provider: Provider
+    endpoint: str
+    region: str
+    api: str
+    api_version_query: Optional[str]
+    auth: Auth
+    deployment: str
+    model: str
+    model_version: Optional[str]
+    capabilities: frozenset[str]
+    image_deployment: Optional[str]
+    key_env: str
+    entra_scope: str
+    features: tuple[str, ...] = ("*",)
+
+    @property
+    def is_v1(self) -> bool:
+        return self.api == "v1"
+
+    @property
+    def api_label(self) -> str:
+        return f"v1-{self.api_version_query}" if self.api_version_query else self.api
+
+    @property
+    def id(self) -> str:
+        """Stable and readable: used in test ids, cassette names and the report."""
+        return f"{self.api_label}-{self.auth}-{self.deployment}@{self.region}"
+
+    @property
+    def on_emulator(self) -> bool:
+        return self.endpoint.startswith(EMULATOR_SCHEME)
+
+    def runs(self, feature_id: str) -> bool:
+        """Whether the matrix block that made this target asks for `feature_id`."""
+        return any(fnmatch.fnmatchcase(feature_id, pattern) for pattern in self.features)
+
+    def describe(self) -> dict[str, object]:
+        """Everything about the target that is safe to publish (no endpoint, no secrets)."""
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "region": self.region,
+            "api": self.api,
+            "api_version_query": self.api_version_query,
+            "auth": self.auth,
+            "deployment": self.deployment,
+            "model": self.model,
+            "model_version": self.model_version,
+            "capabilities": sorted(self.capabilities),
+            "source": "emulator" if self.on_emulator else self.provider,
+        }
+
+
+def _format_error(path: Path, error: ValidationError) -> str:
+    lines = [f"{path}: invalid targets file"]
+    for item in error.errors():
+        loc = ""
+        for part in item["loc"]:
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see targets/azure.example.toml)"
+        elif item["type"] == "literal_error":
+            message = f"{message} (got {item.get('input')!r})"
+        lines.append(f"  {loc or '<top>'}: {message}")
+    return "\n".join(lines)
+
+
+def _expand(path: Path, spec: TargetsFile) -> list[Target]:
+    resources = {r.name: r for r in spec.resources}
+    targets: list[Target] = []
+    for index, block in enumerate(spec.matrix):
+        where = f"{path}: matrix[{index}]"
+        resource = resources.get(block.resource)
+        if resource is None:
+            raise TargetsError(
+                f"{where}.resource: no resource named {block.resource!r}; "
+                f"known: {', '.join(sorted(resources))}"
+            )
+        deployments = {d.name: d for d in resource.deployments}
+        for deployment_name in block.deployment:
+            deployment = deployments.get(deployment_name)
+            if deployment is None:
+                raise TargetsError(
+                    f"{where}.deployment: resource {resource.name!r} has no deployment "
+                    f"{deployment_name!r}; known: {', '.join(sorted(deployments))}"
+                )
+            for api_value in block.api:
+                api, query = parse_api(api_value)
+                for auth in block.auth:
+                    targets.append(
+                        Target(
+                            resource=resource.name,
+                            provider=resource.provider,
+                            endpoint=resource.endpoint,
+                            region=resource.region,
+                            api=api,
+                            api_version_query=query,
+                            auth=auth,
+                            deployment=deployment.name,
+                            model=deployment.model,
+                            model_version=deployment.version,
+                            capabilities=frozenset(deployment.capabilities),
+                            image_deployment=resource.image_deployment,
+                            key_env=resource.key_env or spec.defaults.key_env,
+                            entra_scope=resource.entra_scope or spec.defaults.entra_scope,
+                            features=tuple(block.features),
+                        )
+                    )
+    return _merge_duplicates(path, targets)
+
+
+def _merge_duplicates(path: Path, targets: list[Target]) -> list[Target]:
+    """Two blocks may name the same target (e.g. to add features); two resources may not."""
+    merged: dict[str, Target] = {}
+    for target in targets:
+        seen = merged.get(target.id)
+        if seen is None:
+            merged[target.id] = target
+        elif seen.resource != target.resource:
+            raise TargetsError(
+                f"{path}: resources {seen.resource!r} and {target.resource!r} both give the target id "
+                f"{target.id!r}: give them distinct regions"
+            )
+        else:
+            features = tuple(dict.fromkeys(seen.features + target.features))
+            merged[target.id] = replace(seen, features=features)
+    return list(merged.values())
+
+
+def load_targets(path: Optional[os.PathLike[str] | str] = None) -> list[Target]:
+    """Load and validate a targets file; any problem raises TargetsError naming file and key."""
+    file = Path(path) if path is not None else DEFAULT_TARGETS
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise TargetsError(
+            f"{file}: targets file not found (copy targets/azure.example.toml to start one)"
+        ) from None
+    except OSError as exc:
+        raise TargetsError(f"{file}: cannot read targets file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TargetsError(f"{file}: not valid TOML: {exc}") from None
+    try:
+        spec = TargetsFile.model_validate(data)
+    except ValidationError as exc:
+        raise TargetsError(_format_error(file, exc)) from None
+    return _expand(file, spec)

@@ -1,0 +1,73 @@
+"""Command line: ``python -m emulator [--host H] [--port N] [--profile P] [--api-key K]
+[--ready-file F] [--seed S]``.
+
+Prints one line per resource once every port listens, and writes the ready file (JSON) if
+asked, so scripts and test fixtures can wait for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from .profile import ProfileError
+from .server import Emulator
+from .store import DEFAULT_MAX_RESPONSES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description="Azure OpenAI Responses API emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument(
+        "--port", type=int, default=0, help="port of the first resource; resource i gets PORT+i (0: free ports)"
+    )
+    parser.add_argument("--profile", default=None, help="profile TOML (default: the bundled profiles/default.toml)")
+    parser.add_argument("--api-key", default=None, help="API key to accept (default: $EMULATOR_API_KEY, else random)")
+    parser.add_argument("--ready-file", default=None, help="write the info JSON here once listening")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
+    parser.add_argument("--max-responses", type=int, default=DEFAULT_MAX_RESPONSES, help="stored responses kept per resource")
+    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="emulator: %(levelname)s %(name)s: %(message)s")
+    try:
+        emulator = Emulator(
+            profile=args.profile,
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            seed=args.seed,
+            max_responses=args.max_responses,
+            ready_file=args.ready_file,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+    except (ProfileError, ValueError) as exc:
+        print(f"emulator: {exc}", file=sys.stderr)
+        return 2
+
+    def announce(info: dict[str, Any]) -> None:
+        for name, resource in info["resources"].items():
+            print(f"emulator: resource {name} ({resource['region']}) on {resource['url']}", flush=True)
+        if emulator.api_key_generated:
+            print(f"emulator: api key {emulator.api_key}", flush=True)
+
+    try:
+        asyncio.run(emulator.serve(on_ready=announce))
+    except OSError as exc:
+        print(f"emulator: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # a signal before the server installed its handlers
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""What an API handler receives: the request plus everything the gateway already resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .headers import ReplyMeta
+from .profile import Resource
+from .state import EmulatorState
+from .store import ResponseStore
+from .versions import Api
+
+Reply = Union[tuple[int, Any], Response]
+"""A handler's result: (status, JSON body), or a ready Starlette response (e.g. SSE)."""
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated API call on one resource."""
+
+    request: Request
+    state: EmulatorState
+    resource: Resource
+    api: Api
+    meta: ReplyMeta
+
+    @property
+    def store(self) -> ResponseStore:
+        return self.state.stores[self.resource.name]

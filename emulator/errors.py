@@ -1,0 +1,256 @@
+"""Every error body the emulator sends, in one place, so wording and shape match the service.
+
+Two families exist on the wire (azure-facts.md §6.1, azure-wire-facts.md "Error bodies"):
+Azure's gateway errors ``{"error": {"code", "message"}}`` (routing, api-version, auth,
+deployment), and the OpenAI backend errors ``{"error": {"message", "type", "param", "code"}}``
+(request validation, unknown ids). Handlers raise :class:`ApiError`; the app turns it into a
+JSON response carrying the usual Azure headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """An HTTP error response: status code, JSON body and optional extra headers."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _azure(status: int, code: str, message: str) -> ApiError:
+    return ApiError(status, {"error": {"code": code, "message": message}})
+
+
+def _openai(
+    status: int, message: str, param: str | None = None, code: str | None = None, type_: str = "invalid_request_error"
+) -> ApiError:
+    return ApiError(status, {"error": {"message": message, "type": type_, "param": param, "code": code}})
+
+
+# --- gateway: routes and api-versions ---------------------------------------------------
+
+
+def resource_not_found() -> ApiError:
+    """Unknown path, or a dated path with a missing/unknown api-version.
+
+    azure-facts.md §6.1: ``{"error":{"code":"404","message":"Resource not found"}}``
+    (cherry-studio#8077); §1.3: the legacy path 404s without api-version.
+    """
+    return _azure(404, "404", "Resource not found")
+
+
+def responses_api_version_too_old() -> ApiError:
+    """A known dated api-version older than Responses, on a Responses path.
+
+    azure-facts.md §1.1 (aider#4029). The code "BadRequest" is as the brief specifies; the
+    notes quote only the message, relayed through LiteLLM.
+    """
+    return _azure(
+        400,
+        "BadRequest",
+        "Azure OpenAI Responses API is enabled only for api-version 2025-03-01-preview and later",
+    )
+
+
+def v1_api_version_not_supported() -> ApiError:
+    """A v1 path called with an api-version other than absent/v1/preview.
+
+    azure-facts.md §1.2 (learn.microsoft.com Q&A 2286031). The notes list the exact body for a
+    dated version sent to /openai/v1 as an open question (§10); this is the nearest observed.
+    """
+    return _azure(400, "BadRequest", "API version not supported")
+
+
+# --- gateway: auth ----------------------------------------------------------------------
+# azure-facts.md §6.1 says the exact 401 text was NOT verified. These are the strings
+# commonly reported for Azure OpenAI / Azure API Management.
+
+
+def invalid_key() -> ApiError:
+    """A wrong api key (``api-key`` header or ``Authorization: Bearer <key>``)."""
+    return _azure(
+        401,
+        "401",
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+        "valid key for an active subscription and use a correct regional API endpoint for your resource.",
+    )
+
+
+def missing_key() -> ApiError:
+    """No credentials at all (API Management's wording; not verified for Azure OpenAI)."""
+    return _azure(
+        401,
+        "401",
+        "Access denied due to missing subscription key. Make sure to include subscription key when "
+        "making requests to an API.",
+    )
+
+
+def invalid_token() -> ApiError:
+    """A bearer token that is malformed, badly signed, expired or for another audience."""
+    return _azure(
+        401,
+        "401",
+        "Unauthorized. Access token is missing, invalid, audience is incorrect "
+        "(https://cognitiveservices.azure.com), or have expired.",
+    )
+
+
+# --- gateway: deployments ----------------------------------------------------------------
+
+
+def missed_model() -> ApiError:
+    """``model`` absent: azure-wire-facts.md "Error bodies" — no type, code or param."""
+    return ApiError(400, {"error": {"message": "Missed model deployment"}})
+
+
+def deployment_not_found() -> ApiError:
+    """``model`` names no deployment of this resource.
+
+    azure-facts.md §6.1: the body seen on deployment-scoped paths; the exact v1 Responses body
+    was not verified.
+    """
+    return _azure(
+        404,
+        "DeploymentNotFound",
+        "The API deployment for this resource does not exist. If you created the deployment within "
+        "the last 5 minutes, please wait a moment and try again.",
+    )
+
+
+def operation_not_supported(deployment: str) -> ApiError:
+    """``model`` names a deployment that cannot serve Responses (e.g. an image model).
+
+    Not in the notes: modelled on Azure's OperationNotSupported wording for chat/embeddings.
+    """
+    return _azure(
+        400,
+        "OperationNotSupported",
+        f"The responses operation does not work with the specified model, {deployment}. Please choose "
+        "different model and try again. You can learn more about which models can be used with each "
+        "operation here: https://go.microsoft.com/fwlink/?linkid=2197993.",
+    )
+
+
+# --- backend: request validation (OpenAI wording) -----------------------------------------
+
+
+def invalid_json() -> ApiError:
+    """Body is not JSON (OpenAI's wording)."""
+    return _openai(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
+        "your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+        "valid JSON. If you have trouble figuring out how to fix this, please contact us through our "
+        "help center at help.openai.com.)",
+    )
+
+
+def invalid_body_type(got: str) -> ApiError:
+    """Body is JSON but not an object."""
+    return _openai(400, f"Invalid type for request body: expected an object, but got {got} instead.", None, "invalid_type")
+
+
+def unknown_parameter(name: str) -> ApiError:
+    return _openai(400, f"Unknown parameter: '{name}'.", name, "unknown_parameter")
+
+
+def unsupported_parameter(name: str) -> ApiError:
+    """azure-facts.md §6.1 (parameters a model does not accept, e.g. temperature on o-series)."""
+    return _openai(400, f"Unsupported parameter: '{name}' is not supported with this model.", name, "unsupported_parameter")
+
+
+def missing_parameter(name: str) -> ApiError:
+    return _openai(400, f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+
+
+def invalid_type(name: str, expected: str, got: str) -> ApiError:
+    return _openai(400, f"Invalid type for '{name}': expected {expected}, but got {got} instead.", name, "invalid_type")
+
+
+def invalid_value(name: str, value: object, supported: list[str] | tuple[str, ...]) -> ApiError:
+    quoted = [f"'{s}'" for s in supported]
+    if len(quoted) > 1:
+        listing = ", ".join(quoted[:-1]) + (", and " if len(quoted) > 2 else " and ") + quoted[-1]
+    else:
+        listing = "".join(quoted)
+    return _openai(400, f"Invalid value: '{value}'. Supported values are: {listing}.", name, "invalid_value")
+
+
+def out_of_range(name: str, value: object, bound: object, *, above: bool, integer: bool) -> ApiError:
+    kind = "integer" if integer else "decimal"
+    which = "above maximum" if above else "below minimum"
+    op = "<=" if above else ">="
+    code = f"{kind}_{'above_max' if above else 'below_min'}_value"
+    return _openai(
+        400, f"Invalid '{name}': {kind} {which} value. Expected a value {op} {bound}, but got {value} instead.", name, code
+    )
+
+
+def string_too_long(name: str, limit: int, got: int) -> ApiError:
+    return _openai(
+        400,
+        f"Invalid '{name}': string too long. Expected a string with maximum length {limit}, but got a "
+        f"string with length {got} instead.",
+        name,
+        "string_above_max_length",
+    )
+
+
+def too_many_keys(name: str, limit: int, got: int) -> ApiError:
+    return _openai(
+        400,
+        f"Invalid '{name}': too many properties. Expected an object with at most {limit} properties, "
+        f"but got an object with {got} properties instead.",
+        name,
+        "object_above_max_properties",
+    )
+
+
+def invalid_request(message: str, param: str | None = None, code: str | None = None) -> ApiError:
+    """Any other 400 ``invalid_request_error``."""
+    return _openai(400, message, param, code)
+
+
+def streaming_not_implemented() -> ApiError:
+    """Placeholder until the SSE event generator is plugged in (emulator limitation)."""
+    return invalid_request(
+        "Streaming is not implemented in this emulator yet; send stream=false.", "stream", "unsupported_value"
+    )
+
+
+# --- backend: stored objects --------------------------------------------------------------
+
+
+def response_not_found(response_id: str) -> ApiError:
+    """azure-wire-facts.md "Error bodies": retrieve after delete (HTTP 404)."""
+    return _openai(404, f"Response with id '{response_id}' not found.")
+
+
+def previous_response_not_found(response_id: str) -> ApiError:
+    """``previous_response_id`` names no stored response.
+
+    Not in the notes. OpenAI sends HTTP 400 with code ``previous_response_not_found`` and
+    param ``previous_response_id`` (reported in maximhq/bifrost#2441, lmstudio bug-tracker
+    #1188); Azure relays the OpenAI backend body, so the emulator does the same.
+    """
+    return _openai(
+        400, f"Previous response with id '{response_id}' not found.", "previous_response_id", "previous_response_not_found"
+    )
+
+
+# --- server --------------------------------------------------------------------------------
+
+
+def server_error() -> ApiError:
+    """An unexpected exception (a bug in the emulator); logged by the app. OpenAI's wording."""
+    return _openai(
+        500,
+        "The server had an error while processing your request. Sorry about that!",
+        type_="server_error",
+    )

@@ -1,0 +1,182 @@
+"""The deterministic text "model": same conversation and seed in, same text out.
+
+It is small on purpose. Tests assert the protocol, not prose, but a few conversational
+behaviours must be real so stateful features can be checked end to end:
+
+1. *Reply OK*: a latest message asking to "reply (with) OK" / "say OK" is answered ``OK``.
+2. *Quoted echo*: "say 'xyz'" / "reply with exactly \"xyz\"" is answered ``xyz``.
+3. *Memory*: a message stating ``code word: TOKEN`` (or ``code word is TOKEN``) is remembered;
+   a later message asking about the code word is answered with a sentence containing TOKEN.
+   This works across ``previous_response_id`` chains, because the caller passes the whole
+   conversation.
+4. Otherwise a short seeded sentence that mentions words of the latest message.
+
+Every answer is then cut to ``max_output_tokens`` tokens of :func:`count_tokens`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+"""The emulator's tokenizer: words and single punctuation marks."""
+
+IMAGE_TOKENS = 85
+"""Tokens charged per input image (OpenAI's flat cost of a low-detail image)."""
+
+_OK_RE = re.compile(r"\b(?:reply|respond|answer|say)\b(?:\s+(?:with|only|just|exactly|the\s+word))*\s*:?\s*[\"'“‘]?ok\b", re.I)
+_QUOTED_RE = re.compile(
+    r"\b(?:reply|respond|answer|say)\b(?:\s+(?:with|only|just|exactly|the\s+words?|the\s+phrase))*\s*:?\s*"
+    r"(?:\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|'([^'\n]{1,200})')",
+    re.I,
+)
+_CODE_WORD_RE = re.compile(r"code[\s-]*word\b", re.I)
+_CODE_WORD_DEF_RE = re.compile(
+    r"code[\s-]*word\b(?:[^:\n?]*:|\s+is)\s*[\"'“‘]?([A-Za-z0-9][\w-]*)", re.I
+)
+
+_STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not now of off on once only or other our out over own please same she should
+    so some such tell than that the their them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you
+    your yours write give show explain describe""".split()
+)
+
+_OPENERS = (
+    "Here is a short answer about {topic}.",
+    "Thanks for asking about {topic}.",
+    "Let me say a few words on {topic}.",
+    "A brief note on {topic}.",
+)
+_SUBJECTS = ("The main idea", "A useful point", "One key detail", "The short version", "A simple view")
+_VERBS = ("is that", "suggests that", "shows that", "means that")
+_CLAIMS = (
+    "small steps work well",
+    "clear goals help",
+    "the details matter",
+    "context changes the answer",
+    "simple examples make it easier",
+    "practice builds confidence",
+    "careful checks avoid mistakes",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One conversation item as the model sees it: who said what, and how many images."""
+
+    role: str
+    text: str
+    images: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """Generated text, its token count, and whether ``max_output_tokens`` cut it."""
+
+    text: str
+    tokens: int
+    truncated: bool
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in ``text`` by the emulator's tokenizer."""
+    return len(TOKEN_RE.findall(text))
+
+
+def turn_tokens(turn: Turn) -> int:
+    """Tokens one turn costs as input."""
+    return count_tokens(turn.text) + IMAGE_TOKENS * turn.images
+
+
+def truncate(text: str, max_tokens: int | None) -> Completion:
+    """Cut ``text`` after ``max_tokens`` tokens (keeping the original spacing)."""
+    spans = [m.end() for m in TOKEN_RE.finditer(text)]
+    if max_tokens is None or len(spans) <= max_tokens:
+        return Completion(text, len(spans), False)
+    if max_tokens <= 0:
+        return Completion("", 0, True)
+    return Completion(text[: spans[max_tokens - 1]], max_tokens, True)
+
+
+def remembered_code_word(turns: Sequence[Turn]) -> str | None:
+    """The last code word stated by a non-assistant turn, if any."""
+    found: str | None = None
+    for turn in turns:
+        if turn.role == "assistant":
+            continue
+        for match in _CODE_WORD_DEF_RE.finditer(turn.text):
+            found = match.group(1).rstrip("-_")
+    return found
+
+
+def _seed_for(turns: Sequence[Turn], instructions: str | None, seed: int) -> int:
+    digest = zlib.crc32(str(seed).encode())
+    digest = zlib.crc32((instructions or "").encode(), digest)
+    for turn in turns:
+        digest = zlib.crc32(f"\x1e{turn.role}\x1f{turn.text}".encode(), digest)
+    return digest
+
+
+def _topic(text: str) -> str:
+    words: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]{2,}", text):
+        low = word.lower()
+        if low in _STOPWORDS or low in words:
+            continue
+        words.append(low)
+        if len(words) == 3:
+            break
+    if not words:
+        return "your message"
+    return " and ".join(words) if len(words) < 3 else f"{words[0]}, {words[1]} and {words[2]}"
+
+
+def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> str:
+    """The full (untruncated) answer to the conversation ``turns``."""
+    latest = next((t for t in reversed(turns) if t.role != "assistant"), None)
+    text = latest.text if latest is not None else ""
+    if _OK_RE.search(text):
+        return "OK"
+    quoted = _QUOTED_RE.search(text)
+    if quoted:
+        return next(g for g in quoted.groups() if g)
+    if _CODE_WORD_RE.search(text) and not _CODE_WORD_DEF_RE.search(text):
+        word = remembered_code_word(turns)
+        if word is None:
+            return "I don't know the code word yet; nobody has told me one."
+        return f"The code word is {word}."
+    if latest is not None:
+        defined = [m.group(1).rstrip("-_") for m in _CODE_WORD_DEF_RE.finditer(text)]
+        if defined:
+            return f"Understood. I will remember the code word {defined[-1]}."
+    if instructions and _OK_RE.search(instructions):
+        return "OK"
+    rng = random.Random(_seed_for(turns, instructions, seed))
+    if not text.strip() and latest is not None and latest.images:
+        topic = "the image"
+    else:
+        topic = _topic(text)
+    opener = rng.choice(_OPENERS).format(topic=topic)
+    body = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAIMS)}."
+    closer = f"In short, {rng.choice(_CLAIMS)}."
+    return f"{opener} {body} {closer}"
+
+
+def generate(turns: Sequence[Turn], instructions: str | None, max_output_tokens: int | None, seed: int = 0) -> Completion:
+    """The answer to ``turns``, cut to ``max_output_tokens`` tokens."""
+    return truncate(respond(turns, instructions, seed), max_output_tokens)
+
+
+def summarize(turns: Sequence[Turn], seed: int = 0) -> str:
+    """A deterministic reasoning summary for reasoning deployments."""
+    latest = next((t for t in reversed(turns) if t.role != "assistant"), None)
+    topic = _topic(latest.text) if latest is not None else "the request"
+    return f"**Answering the question**\n\nThe user asks about {topic}. I will give a short, direct answer."

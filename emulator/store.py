@@ -1,0 +1,68 @@
+"""Stored responses, bounded: the state behind retrieve, delete, input_items and chaining.
+
+One store per resource (a response created on one resource is not visible on another, as
+on Azure). When full, the oldest response is evicted. A record keeps a reference to its
+``previous_response_id`` record, so a conversation stays replayable even after an earlier
+turn was evicted or deleted.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Turn
+
+DEFAULT_MAX_RESPONSES = 10_000
+
+
+@dataclass(slots=True)
+class Record:
+    """One response and what the next turn needs from it."""
+
+    response: dict[str, Any]
+    input_items: list[dict[str, Any]]
+    turns: tuple[Turn, ...]
+    """This response's own input and output, as model turns."""
+    chain_tokens: int
+    """Tokens of the whole conversation up to and including this response's output."""
+    parent: Record | None
+    deployment: str
+
+    @property
+    def id(self) -> str:
+        return self.response["id"]  # type: ignore[no-any-return]
+
+    def history(self) -> list[Turn]:
+        """All turns of the conversation ending with this response, oldest first."""
+        chain: list[tuple[Turn, ...]] = []
+        node: Record | None = self
+        while node is not None:
+            chain.append(node.turns)
+            node = node.parent
+        return [turn for turns in reversed(chain) for turn in turns]
+
+
+class ResponseStore:
+    """Insertion-ordered, bounded map of response id -> :class:`Record`."""
+
+    def __init__(self, max_responses: int = DEFAULT_MAX_RESPONSES) -> None:
+        if max_responses < 1:
+            raise ValueError("max_responses must be >= 1")
+        self.max_responses = max_responses
+        self._records: OrderedDict[str, Record] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def put(self, record: Record) -> None:
+        self._records[record.id] = record
+        while len(self._records) > self.max_responses:
+            self._records.popitem(last=False)
+
+    def get(self, response_id: str) -> Record | None:
+        return self._records.get(response_id)
+
+    def delete(self, response_id: str) -> bool:
+        return self._records.pop(response_id, None) is not None

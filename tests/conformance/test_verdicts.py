@@ -1,0 +1,73 @@
+"""Verdicts from outcomes: one test per documented refusal, and the ones that must not count."""
+
+from conformance.sdk import http_module
+import openai
+
+httpx = http_module()
+import pytest
+
+from conformance.clients import SdkCannotExpress
+from conformance.verdicts import UNSUPPORTED_RULES, Verdict, combine, from_exception
+
+
+def api_error(status: int, error: dict) -> openai.APIStatusError:
+    request = httpx.Request("POST", "https://RESOURCE.openai.azure.com/openai/responses")
+    response = httpx.Response(status, json={"error": error}, request=request, headers={"apim-request-id": "abc"})
+    cls = {400: openai.BadRequestError, 404: openai.NotFoundError, 429: openai.RateLimitError}.get(status, openai.APIStatusError)
+    if cls is openai.APIStatusError:
+        return openai.APIStatusError(error.get("message", ""), response=response, body={"error": error})
+    return cls(error.get("message", ""), response=response, body={"error": error})
+
+
+REFUSALS = [
+    {"message": "Unsupported parameter: 'temperature' is not supported with this model.", "type": "invalid_request_error", "param": "temperature", "code": "unsupported_parameter"},
+    {"message": "Unsupported value: 'temperature' does not support 0.0 with this model.", "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"},
+    {"code": "BadRequest", "message": "API version not supported"},
+    {"code": "BadRequest", "message": "Azure OpenAI Responses API is enabled only for api-version 2025-03-01-preview and later"},
+    {"message": "Tool type 'web_search_preview' is not supported.", "type": "invalid_request_error", "param": "tools[0].type", "code": None},
+    {"message": "background is not supported on this api-version.", "type": "invalid_request_error", "param": "background", "code": None},
+]
+
+
+def test_every_rule_has_a_refusal_here():
+    assert len(REFUSALS) == len(UNSUPPORTED_RULES)
+
+
+@pytest.mark.parametrize("error", REFUSALS, ids=[r.pattern[:30] for r in UNSUPPORTED_RULES])
+def test_a_documented_refusal_is_unsupported_by_the_service(error):
+    verdict, evidence = from_exception(api_error(400, error))
+    assert verdict is Verdict.UNSUPPORTED
+    assert evidence.by == "service" and evidence.status == 400 and evidence.request_id == "abc"
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_throttling_and_server_errors_are_inconclusive(status):
+    verdict, evidence = from_exception(api_error(status, {"code": "x", "message": "busy"}))
+    assert verdict is Verdict.INCONCLUSIVE and evidence.status == status
+
+
+def test_a_timeout_is_inconclusive():
+    request = httpx.Request("POST", "https://RESOURCE.openai.azure.com/")
+    assert from_exception(openai.APITimeoutError(request))[0] is Verdict.INCONCLUSIVE
+
+
+def test_any_other_refusal_is_a_failure():
+    verdict, evidence = from_exception(api_error(400, {"message": "Invalid value for 'input'.", "code": "invalid_value"}))
+    assert verdict is Verdict.FAILED and evidence.code == "invalid_value"
+
+
+def test_a_broken_assertion_is_a_failure():
+    verdict, evidence = from_exception(AssertionError("output_text is empty"))
+    assert verdict is Verdict.FAILED and "output_text is empty" in evidence.detail
+
+
+def test_an_sdk_that_cannot_express_the_request_is_unsupported_by_the_sdk():
+    verdict, evidence = from_exception(SdkCannotExpress("openai 1.68.2 cannot ..."))
+    assert verdict is Verdict.UNSUPPORTED and evidence.by == "sdk"
+
+
+def test_the_worst_verdict_of_a_cell_wins():
+    assert combine([Verdict.SUPPORTED, Verdict.FAILED]) is Verdict.FAILED
+    assert combine([Verdict.SUPPORTED, Verdict.INCONCLUSIVE]) is Verdict.INCONCLUSIVE
+    assert combine([Verdict.SUPPORTED, Verdict.SKIPPED]) is Verdict.SUPPORTED
+    assert combine([Verdict.SKIPPED]) is Verdict.SKIPPED
