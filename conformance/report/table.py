@@ -1,8 +1,12 @@
-"""The feature x target matrix in the terminal, with rich."""
+"""The feature x target matrix in the terminal, with rich.
+
+Target ids are long (`2025-04-01-preview-entra-gpt-4o@swedencentral`), so columns are
+numbered and a key below the matrix names them: the matrix stays readable at any width.
+"""
 
 from __future__ import annotations
 
-from typing import IO, Any, Optional
+from typing import IO, Optional
 
 from rich.console import Console
 from rich.table import Table
@@ -18,19 +22,14 @@ SYMBOLS = {
 }
 
 
-def _short(target: dict[str, Any]) -> str:
-    api = target["api"] if not target.get("api_version_query") else f"v1?{target['api_version_query']}"
-    api = api.replace("-preview", "p")
-    return f"{api}\n{target['auth']}\n{target['deployment']}\n{target['region']}"
-
-
 def render_matrix(report: Report, width: Optional[int] = None, file: Optional[IO[str]] = None) -> None:
-    console = Console(file=file, width=max(width or 160, 160), highlight=False)
-    table = Table(title=f"Responses API compatibility ({report.environment.source}, openai {report.environment.sdk})",
-                  show_lines=False, header_style="bold")
+    needed = 4 + max((len(f.id) for f in report.features), default=10) + 5 * len(report.targets)
+    console = Console(file=file, width=max(width or 0, needed), highlight=False)
+    env = report.environment
+    table = Table(title=f"Responses API compatibility ({env.source}, openai {env.sdk})", header_style="bold")
     table.add_column("feature", no_wrap=True)
-    for target in report.targets:
-        table.add_column(_short(target), justify="center")
+    for number, _ in enumerate(report.targets, start=1):
+        table.add_column(str(number), justify="center", no_wrap=True, min_width=2)
     counts: dict[str, int] = {}
     for feature in report.features:
         cells = []
@@ -44,5 +43,6 @@ def render_matrix(report: Report, width: Optional[int] = None, file: Optional[IO
             cells.append(f"[{style}]{symbol}[/]")
         table.add_row(feature.id, *cells)
     console.print(table)
-    legend = "  ".join(f"[{SYMBOLS[v][1]}]{SYMBOLS[v][0]}[/] {v} ({counts.get(v, 0)})" for v in SYMBOLS)
-    console.print(legend)
+    for number, target in enumerate(report.targets, start=1):
+        console.print(f"  [bold]{number:>2}[/] {target['id']}")
+    console.print("  " + "  ".join(f"[{style}]{symbol}[/] {verdict} {counts.get(verdict, 0)}" for verdict, (symbol, style) in SYMBOLS.items()))
