@@ -28,6 +28,8 @@ DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "targets" / "emulator
 EMULATOR_SCHEME = "emulator://"
 DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
 DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+#: The image input.image.url sends to live services (a Wikimedia image, as the later seed uses).
+PUBLIC_IMAGE_URL = "https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/280px-PNG_transparency_demonstration_1.png"
 
 Capability = Literal[
     "reasoning",
@@ -70,6 +72,8 @@ class ResourceSpec(_Strict):
     key_env: Optional[str] = None
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
+    image_url: Optional[str] = None
+    """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
 
     @field_validator("endpoint")
@@ -154,6 +158,7 @@ class Target:
     key_env: str
     entra_scope: str
     features: tuple[str, ...] = ("*",)
+    image_url: Optional[str] = None
 
     @property
     def is_v1(self) -> bool:
@@ -247,6 +252,7 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             key_env=resource.key_env or spec.defaults.key_env,
                             entra_scope=resource.entra_scope or spec.defaults.entra_scope,
                             features=tuple(block.features),
+                            image_url=resource.image_url,
                         )
                     )
     return _merge_duplicates(path, targets)
