@@ -13,10 +13,14 @@ def write_all(report: Report, directory: Path) -> list[Path]:
     """Write compat.json, compat.md and compat.html into `directory`."""
     from .html import render_html
 
+    from .schema import validate
+
+    document = report.model_dump(mode="json")
+    validate(document)  # a report that breaks its own schema is a bug: fail loudly, write nothing
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (
-        ("compat.json", json.dumps(report.model_dump(mode="json"), indent=2) + "\n"),
+        ("compat.json", json.dumps(document, indent=2) + "\n"),
         ("compat.md", render_markdown(report)),
         ("compat.html", render_html(report)),
     ):
@@ -27,6 +31,7 @@ def write_all(report: Report, directory: Path) -> list[Path]:
 
 
 def load_report(path: Path) -> Report:
+    """Read a compat.json (raises ValueError if it is not one)."""
     return Report.model_validate_json(path.read_text(encoding="utf-8"))
 
 
