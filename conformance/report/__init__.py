@@ -9,10 +9,9 @@ from .markdown import render_markdown
 from .model import Report
 
 
-def write_all(report: Report, directory: Path) -> list[Path]:
-    """Write compat.json, compat.md and compat.html into `directory`."""
+def write_all(report: Report, directory: Path, stem: str = "compat") -> list[Path]:
+    """Write <stem>.json, .md and .html into `directory`, the JSON validated against its schema."""
     from .html import render_html
-
     from .schema import validate
 
     document = report.model_dump(mode="json")
@@ -20,9 +19,9 @@ def write_all(report: Report, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (
-        ("compat.json", json.dumps(document, indent=2) + "\n"),
-        ("compat.md", render_markdown(report)),
-        ("compat.html", render_html(report)),
+        (f"{stem}.json", json.dumps(document, indent=2) + "\n"),
+        (f"{stem}.md", render_markdown(report)),
+        (f"{stem}.html", render_html(report)),
     ):
         path = directory / name
         path.write_text(text, encoding="utf-8")
