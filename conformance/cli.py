@@ -104,7 +104,8 @@ def _merge(args: argparse.Namespace) -> int:
     written = write_all(merged, out.parent, stem=out.stem)
     print("merged: " + ", ".join(str(p) for p in written))
     for support in merged.sdk_support:
-        print(f"  {support.feature}: oldest SDK that supports it: {support.oldest_supported or 'none'}")
+        print(f"  {support.feature}: oldest SDK that supports it: {support.oldest_supported or 'none'}"
+              f" (on every target: {support.oldest_everywhere or 'none'})")
     return 0
 
 

@@ -57,11 +57,11 @@ def _sdk_support(report: Report) -> list[str]:
     if not report.sdk_support:
         return []
     sdks = report.sdks
-    lines = ["## SDK support", "", "| feature | " + " | ".join(f"openai {s}" for s in sdks) + " | oldest that supports it |",
-             "|---|" + ":-:|" * len(sdks) + "---|"]
+    lines = ["## SDK support", "", "| feature | " + " | ".join(f"openai {s}" for s in sdks) + " | oldest that supports it | … on every target |",
+             "|---|" + ":-:|" * len(sdks) + "---|---|"]
     for s in report.sdk_support:
         lines.append(f"| {s.feature} | " + " | ".join(EMOJI.get(s.verdicts.get(v, ""), "") for v in sdks)
-                     + f" | {s.oldest_supported or 'none'} |")
+                     + f" | {s.oldest_supported or 'none'} | {s.oldest_everywhere or 'none'} |")
     return lines + [""]
 
 

@@ -32,14 +32,21 @@ def _sdk_rows(reports: list[Report], sdks: list[str], targets: list[TargetInfo])
 
 def _support(rows: list[Row], sdks: list[str]) -> list[SdkSupport]:
     by_feature: dict[str, dict[str, list[str]]] = {}
+    works: dict[str, dict[str, set[str]]] = {}  # feature -> sdk -> targets where it is supported
     for row in rows:
         by_feature.setdefault(row.feature, {}).setdefault(row.sdk, []).append(row.verdict)
+        if row.verdict == "supported":
+            works.setdefault(row.feature, {}).setdefault(row.sdk, set()).add(row.target)
     order = {f: i for i, f in enumerate(FEATURES)}
     out = []
     for feature in sorted(by_feature, key=lambda f: order.get(f, len(order))):
         verdicts = {sdk: min(v, key=BEST_FIRST.index) for sdk, v in by_feature[feature].items()}  # type: ignore[misc]
         oldest = next((sdk for sdk in sdks if verdicts.get(sdk) == "supported"), None)
-        out.append(SdkSupport(feature=feature, verdicts=verdicts, oldest_supported=oldest))  # type: ignore[arg-type]
+        where = works.get(feature, {})
+        anywhere = set().union(*where.values()) if where else set()
+        everywhere = next((sdk for sdk in sdks if anywhere and where.get(sdk, set()) >= anywhere), None)
+        out.append(SdkSupport(feature=feature, verdicts=verdicts, oldest_supported=oldest,  # type: ignore[arg-type]
+                              oldest_everywhere=everywhere))
     return out
 
 

@@ -83,7 +83,8 @@ class SdkSupport(_Model):
 
     feature: str
     verdicts: dict[str, VerdictName]
-    oldest_supported: Optional[str] = None
+    oldest_supported: Optional[str] = Field(default=None, description="the oldest SDK with the feature supported on some target")
+    oldest_everywhere: Optional[str] = Field(default=None, description="the oldest SDK with it supported on every target where any SDK has it")
 
 
 class Report(_Model):

@@ -123,11 +123,20 @@ def test_merge_makes_the_sdk_a_dimension_and_names_the_oldest_supporting_sdk(tmp
     support = {s.feature: s for s in merged.sdk_support}
     assert support["responses.create"].oldest_supported == "1.68.2"
     assert support["tools.mcp"].oldest_supported == "1.109.1"
+    assert support["tools.mcp"].oldest_everywhere == "1.109.1"
     assert support["tools.mcp"].verdicts == {"1.68.2": "unsupported", "1.109.1": "supported", "2.8.0": "supported"}
     cell = merged.cell("tools.mcp", TARGETS[0].id, sdk="1.68.2")
     assert cell is not None and cell.verdict == "unsupported" and cell.evidence["by"] == "sdk"
     assert len(merged.rows) == 3 * 2 * len(TARGETS)
     assert (tmp_path / "merged" / "sdk.html").exists() and (tmp_path / "merged" / "sdk.md").exists()
+
+
+def test_oldest_everywhere_waits_for_the_sdk_that_works_on_every_target():
+    entra = ("responses.create", TARGETS[1].id)
+    old = make_report({**grid(features=("responses.create",)), entra: "unsupported"}, sdk="1.68.2")
+    new = make_report(grid(features=("responses.create",)), sdk="1.109.1")
+    [support] = merge_reports([old, new]).sdk_support
+    assert (support.oldest_supported, support.oldest_everywhere) == ("1.68.2", "1.109.1")
 
 
 def test_diff_of_merged_reports_keys_cells_by_sdk():
