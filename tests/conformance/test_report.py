@@ -74,11 +74,46 @@ def test_a_replayed_run_writes_a_schema_valid_report_with_shapes_and_usage(repla
         assert any(s.notes for s in report.shapes.values()), "the Azure spec disagrees with some error body"
 
 
-def test_hosts_are_masked_unless_asked(tmp_path):
-    report = make_report(grid())
-    text = write_all(report, tmp_path)[0].read_text()
-    assert "endpoint\": null" in text or '"endpoint"' not in text.replace('"endpoint": null', "")
-    assert "openai.azure.com" not in text
+class _Config:
+    def __init__(self, **options):
+        self.options = options
+
+    def getoption(self, name, default=None):
+        return self.options.get(name, default)
+
+
+def _results(targets):
+    from conformance.results import TestResult
+    from conformance.shapes import ShapeLog
+    from conformance.verdicts import Evidence, Verdict
+
+    shape = ShapeLog()
+    shape.observe_body({"id": "resp_1", "usage": {"input_tokens": 5}})
+    shape.observe_event("response.created")
+    return [TestResult("responses.create", t, f"suites/x.py::t[{t.id}]", Verdict.SUPPORTED, Evidence(status=200), 0.5,
+                       {"input_tokens": 5, "output_tokens": 2, "requests": 1}, shape) for t in targets]
+
+
+@pytest.mark.parametrize("show_hosts", [False, True])
+def test_hosts_are_masked_unless_asked(show_hosts):
+    from types import SimpleNamespace
+
+    from conformance.report.build import build_report
+    from conformance.targets import load_targets
+
+    from dataclasses import replace
+
+    targets = [replace(t, endpoint="https://my-secret-resource.openai.azure.com") for t in load_targets()[:2]]
+    state = SimpleNamespace(config=_Config(**{"--show-hosts": show_hosts}), source="live", targets_label="mine.toml",
+                            started=1.7e9, targets=targets)
+    report = build_report(state, _results(targets), finished=1.7e9 + 5)
+    validate(report.model_dump(mode="json"))
+    text = report.model_dump_json()
+    assert ("my-secret-resource" in text) is show_hosts
+    assert [t.endpoint is not None for t in report.targets] == [show_hosts] * 2
+    assert report.shapes["responses.create"].events == ["response.created"]
+    assert "usage.input_tokens: integer" in report.shapes["responses.create"].fields
+    assert report.rows[0].usage == {"input_tokens": 5, "output_tokens": 2, "requests": 1}
 
 
 def test_markdown_fits_a_pr_comment_and_collapses_evidence():
