@@ -30,8 +30,20 @@ def write_all(report: Report, directory: Path, stem: str = "compat") -> list[Pat
 
 
 def load_report(path: Path) -> Report:
-    """Read a compat.json (raises ValueError if it is not one)."""
-    return Report.model_validate_json(path.read_text(encoding="utf-8"))
+    """Read a compat.json (raises ValueError if it is not one); schema 1 reports are upgraded,
+    so last month's nightly artifact still diffs against tonight's."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(document, dict) and document.get("schema_version") == 1:
+        document = _upgrade_v1(document)
+    return Report.model_validate(document)
+
+
+def _upgrade_v1(document: dict) -> dict:  # type: ignore[type-arg]
+    """Schema 1 had no SDK per row: it was the run's."""
+    sdk = document.get("environment", {}).get("sdk", "")
+    for row in document.get("rows", []):
+        row.setdefault("sdk", sdk)
+    return {**document, "schema_version": 2}
 
 
 __all__ = ["Report", "write_all", "load_report", "render_markdown"]

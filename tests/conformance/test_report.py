@@ -33,6 +33,18 @@ def test_write_all_validates_and_round_trips(tmp_path):
     assert load_report(paths[0]) == report
 
 
+def test_a_schema_1_report_is_upgraded_on_load(tmp_path):
+    document = make_report(grid()).model_dump(mode="json")
+    document["schema_version"] = 1
+    for row in document["rows"]:
+        del row["sdk"]
+    for key in ("runs", "shapes", "sdk_support"):
+        del document[key]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(document))
+    assert load_report(old) == make_report(grid())
+
+
 def test_a_report_that_breaks_the_schema_is_refused():
     document = make_report(grid()).model_dump(mode="json")
     document["rows"][0]["verdict"] = "mostly"
@@ -49,6 +61,7 @@ def replayed(tmp_path_factory) -> Path:
     targets = out / "one.toml"
     targets.write_text(default.split("[[matrix]]")[0] + '[[matrix]]\nresource = "aoai-swc"\napi = ["v1"]\nauth = ["key"]\ndeployment = ["gpt-4o"]\n')
     argv = [sys.executable, "-m", "pytest", "suites", "-q", "-p", "no:randomly", "--targets", str(targets),
+            "--feature", "responses.create", "--feature", "errors.*",
             "--report-dir", str(out), "--show-hosts"]
     if SPEC.exists():
         argv += ["--openapi", str(SPEC)]
