@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test record clean
+.PHONY: run test record sdk-matrix clean
 
 $(BIN)/conformance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(BIN)/conformance
 record: $(BIN)/conformance
 	$(BIN)/pytest suites --live --record-mode=rewrite
 	$(BIN)/pytest suites
+
+# The SDK axis: replay the cassettes under openai 1.68.2, newest 1.x, 2.x and 3.x (tox), one
+# report each in reports/<env>/, merged into reports/sdk/compat.{json,md,html}.
+sdk-matrix: $(BIN)/conformance
+	$(BIN)/python -m pip install --quiet 'tox>=4'
+	$(BIN)/tox -p auto
 
 clean:
 	rm -rf $(VENV) reports

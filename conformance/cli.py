@@ -1,7 +1,10 @@
 """`conformance`: run the suite and get the compatibility report.
 
-    conformance run [--targets FILE] [--report-dir reports] [-- PYTEST ARGS...]
+    conformance run [--targets FILE] [--report-dir reports] [--show-hosts] [--openapi SPEC] [-- PYTEST ARGS...]
     conformance report reports/compat.json --format md|html|json|table
+    conformance diff OLD.json NEW.json [--format text|md]   exit 1 on a regression
+    conformance history REPORTS... [--all]
+    conformance merge REPORTS... -o merged.json             the SDK as a dimension
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
+
+if TYPE_CHECKING:
+    from .report.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,25 +33,37 @@ def _run(args: argparse.Namespace) -> int:
         argv += ["--targets", str(Path(args.targets).resolve())]
     for feature in args.feature:
         argv += ["--feature", feature]
+    if args.show_hosts:
+        argv.append("--show-hosts")
+    if args.openapi:
+        argv += ["--openapi", str(Path(args.openapi).resolve())]
     argv += args.pytest_args
     code = int(pytest.main(argv))
     print(f"\nreport: {Path(args.report_dir) / 'compat.json'} (.md, .html)")
     return code
 
 
+class _BadInput(Exception):
+    """A file given on the command line is not a report: exit 2 with its name."""
+
+
+def _load(path: str) -> "Report":
+    from .report import load_report
+
+    try:
+        return load_report(Path(path))
+    except FileNotFoundError:
+        raise _BadInput(f"{path}: no such report") from None
+    except ValueError as exc:
+        raise _BadInput(f"{path}: not a compat.json report: {str(exc).splitlines()[0]}") from None
+
+
 def _report(args: argparse.Namespace) -> int:
-    from .report import load_report, render_markdown
+    from .report import render_markdown
     from .report.html import render_html
     from .report.table import render_matrix
 
-    try:
-        report = load_report(Path(args.file))
-    except FileNotFoundError:
-        print(f"conformance: {args.file}: no such report", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"conformance: {args.file}: not a compat.json report: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
+    report = _load(args.file)
     if args.format == "table":
         render_matrix(report)
     elif args.format == "md":
@@ -57,6 +75,40 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .report.diff import diff_reports, render_markdown
+
+    result = diff_reports(_load(args.old), _load(args.new))
+    if args.format == "md":
+        sys.stdout.write(render_markdown(result))
+    else:
+        for line in result.lines():
+            print(line)
+    return 1 if result.regressions else 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from .report.history import history, render_history
+
+    reports = [_load(path) for path in args.reports]
+    render_history(history(reports, include_unchanged=args.all), len(reports))
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .report import write_all
+    from .report.merge import merge_reports
+
+    merged = merge_reports([_load(path) for path in args.reports])
+    out = Path(args.output)
+    written = write_all(merged, out.parent, stem=out.stem)
+    print("merged: " + ", ".join(str(p) for p in written))
+    for support in merged.sdk_support:
+        print(f"  {support.feature}: oldest SDK that supports it: {support.oldest_supported or 'none'}"
+              f" (on every target: {support.oldest_everywhere or 'none'})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
@@ -64,18 +116,37 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--targets", help="targets file (default: targets/emulator.toml, served by the embedded emulator)")
     run.add_argument("--report-dir", default="reports", help="where compat.json/.md/.html go (default: reports)")
     run.add_argument("--feature", action="append", default=[], help="only these features (glob); repeatable")
+    run.add_argument("--show-hosts", action="store_true", help="put the targets' endpoints into the report (masked by default)")
+    run.add_argument("--openapi", metavar="SPEC", help="check bodies against this OpenAPI file; deviations are notes, not failures")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     run.set_defaults(func=_run)
     report = commands.add_parser("report", help="re-render a compat.json")
     report.add_argument("file")
     report.add_argument("--format", choices=("table", "md", "html", "json"), default="table")
     report.set_defaults(func=_report)
+    diff = commands.add_parser("diff", help="transitions between two reports, regressions first (exit 1 on a regression)")
+    diff.add_argument("old")
+    diff.add_argument("new")
+    diff.add_argument("--format", choices=("text", "md"), default="text")
+    diff.set_defaults(func=_diff)
+    hist = commands.add_parser("history", help="per cell, when its verdict changed across reports")
+    hist.add_argument("reports", nargs="+")
+    hist.add_argument("--all", action="store_true", help="also list cells that never changed")
+    hist.set_defaults(func=_history)
+    merge = commands.add_parser("merge", help="join per-SDK reports into one with the SDK as a dimension")
+    merge.add_argument("reports", nargs="+")
+    merge.add_argument("-o", "--output", required=True, help="the merged .json (.md and .html are written beside it)")
+    merge.set_defaults(func=_merge)
     return top
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except _BadInput as exc:
+        print(f"conformance: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

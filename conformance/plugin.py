@@ -37,6 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write compat.json, compat.md and compat.html there at the end of the run")
     group.addoption("--matrix", action="store_true", default=False,
                     help="print the feature x target verdict matrix at the end of the run")
+    group.addoption("--show-hosts", action="store_true", default=False,
+                    help="put the targets' endpoints into the report (masked by default)")
+    group.addoption("--openapi", default=None, metavar="PATH",
+                    help="check the bodies seen against this OpenAPI file; deviations become notes in the report")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -128,10 +132,14 @@ def cassette_path(item: pytest.Item) -> Path:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[STATE]
-    if state.live or "target" not in getattr(item, "fixturenames", ()):
+    if "target" not in getattr(item, "fixturenames", ()):
+        return
+    if state.live:
+        _skip_if_sdk_too_old(item)
         return
     if item.get_closest_marker("skip"):
         return
+    _skip_if_sdk_too_old(item)
     path = cassette_path(item)
     if not path.exists():
         pytest.fail(
@@ -139,6 +147,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
             pytrace=False,
         )
+
+
+def _skip_if_sdk_too_old(item: pytest.Item) -> None:
+    """A feature newer than the installed SDK is `unsupported` by: sdk, not run."""
+    from .results import SDK_SKIP
+    from .sdk import SDK_VERSION, supports
+
+    feature_id = _feature_of(item)
+    feature = feature_registry.get(feature_id) if feature_id else None
+    if feature is not None and not supports(feature.min_sdk):
+        reason = f"openai {SDK_VERSION} cannot express {feature.id} (needs >= {feature.min_sdk})"
+        item.stash[SDK_SKIP] = reason
+        pytest.skip(reason)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 
+from .shapes import ShapeLog
 from .targets import Target
 from .verdicts import Evidence, Verdict, combine, from_exception
 
@@ -35,12 +36,14 @@ class HttpLog:
     requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    shape: ShapeLog = field(default_factory=ShapeLog)
 
     def observe(self, status: int, headers: Any, body: Any) -> None:
         self.requests += 1
         self.last_status = status
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
+        self.shape.observe_body(body)
         usage = body.get("usage") if isinstance(body, dict) else None
         if isinstance(usage, dict):
             self.input_tokens += int(usage.get("input_tokens") or 0)
@@ -56,6 +59,7 @@ class TestResult:
     evidence: Evidence
     duration: float
     usage: dict[str, int] = field(default_factory=dict)
+    shape: Optional[ShapeLog] = None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -113,7 +117,8 @@ class Results:
             evidence.status = log.last_status
             evidence.request_id = evidence.request_id or log.last_request_id
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
-        self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage))
+        self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage,
+                                     log.shape if log else None))
         return report
 
     def build_report(self) -> "Report":

@@ -53,6 +53,8 @@ class Rule:
     status: int
     pattern: str
     source: str
+    #: a real error text (`code message`) this rule is written for; docs/verdicts.md shows it
+    example: str = ""
 
     def matches(self, status: int, code: Optional[str], message: str) -> bool:
         if status != self.status:
@@ -61,12 +63,18 @@ class Rule:
 
 
 UNSUPPORTED_RULES: tuple[Rule, ...] = (
-    Rule(400, r"\bunsupported_parameter\b", "azure-facts §6.1: Unsupported parameter (400 unsupported_parameter)"),
-    Rule(400, r"\bunsupported_value\b", "azure-facts §6.1: Unsupported value (400 unsupported_value)"),
-    Rule(400, r"API version not supported", "azure-facts §1.2: v1 not available (400 BadRequest)"),
-    Rule(400, r"enabled only for api-version", "azure-facts §1.1: Responses API is enabled only for api-version ..."),
-    Rule(400, r"(tool|tools\[\d+\]\.type).*(not supported|unsupported|isn't supported)|not supported.*\btool", "azure-facts §4.10/§4.11: a tool type the service rejects"),
-    Rule(400, r"\b(background|mcp|image_generation)\b.*not supported|not supported.*\b(background|mcp|image_generation)\b", "azure-facts §1.1: v1-only features on dated api-versions"),
+    Rule(400, r"\bunsupported_parameter\b", "azure-facts §6.1: Unsupported parameter (400 unsupported_parameter)",
+         "unsupported_parameter Unsupported parameter: 'temperature' is not supported with this model."),
+    Rule(400, r"\bunsupported_value\b", "azure-facts §6.1: Unsupported value (400 unsupported_value)",
+         "unsupported_value Unsupported value: 'temperature' does not support 0.0 with this model."),
+    Rule(400, r"API version not supported", "azure-facts §1.2: v1 not available (400 BadRequest)",
+         "BadRequest API version not supported"),
+    Rule(400, r"enabled only for api-version", "azure-facts §1.1: Responses API is enabled only for api-version ...",
+         "BadRequest Azure OpenAI Responses API is enabled only for api-version 2025-03-01-preview and later"),
+    Rule(400, r"(tool|tools\[\d+\]\.type).*(not supported|unsupported|isn't supported)|not supported.*\btool", "azure-facts §4.10/§4.11: a tool type the service rejects",
+         "Tool type 'web_search_preview' is not supported."),
+    Rule(400, r"\b(background|mcp|image_generation)\b.*not supported|not supported.*\b(background|mcp|image_generation)\b", "azure-facts §1.1: v1-only features on dated api-versions",
+         "background is not supported on this api-version."),
 )
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})

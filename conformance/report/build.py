@@ -13,7 +13,7 @@ from .. import __version__
 from ..features import FEATURES
 from ..sdk import SDK_VERSION
 from ..verdicts import SEVERITY, combine
-from .model import Environment, FeatureInfo, Report, Row
+from .model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
 
 if TYPE_CHECKING:
     from ..results import TestResult
@@ -49,11 +49,11 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
             for k, v in r.usage.items():
                 usage[k] += v
         rows.append(Row(feature=feature, target=target_id, verdict=verdict.value, evidence=evidence,
-                        tests=len(group), duration=round(sum(r.duration for r in group), 4), usage=dict(usage)))
+                        sdk=SDK_VERSION, tests=len(group), duration=round(sum(r.duration for r in group), 4), usage=dict(usage)))
     order = {f: i for i, f in enumerate(FEATURES)}
     rows.sort(key=lambda r: (order.get(r.feature, 999), r.target))
-    used = {r.feature for r in rows}
     seen_targets = {r.target for r in rows}
+    show_hosts = bool(state.config.getoption("--show-hosts", default=False))
     return Report(
         environment=Environment(
             suite_version=__version__,
@@ -65,8 +65,34 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
             started_at=_iso(state.started or finished),
             finished_at=_iso(finished),
         ),
-        targets=[t.describe() for t in state.targets if t.id in seen_targets],
+        targets=[TargetInfo(**t.describe(), **({"endpoint": t.endpoint} if show_hosts else {}))
+                 for t in state.targets if t.id in seen_targets],
         features=[FeatureInfo(id=f.id, title=f.title, seed=f.seed, needs=sorted(f.needs), min_sdk=f.min_sdk, doc=f.doc)
-                  for f in FEATURES.values() if f.id in used],
+                  for f in FEATURES.values()],
         rows=rows,
+        shapes=build_shapes(results, state.config.getoption("--openapi", default=None)),
     )
+
+
+def build_shapes(results: list["TestResult"], openapi: Optional[str]) -> dict[str, Shape]:
+    """Per feature, the union of what its tests saw; with an OpenAPI file, the deviations too."""
+    fields: dict[str, set[str]] = defaultdict(set)
+    events: dict[str, set[str]] = defaultdict(set)
+    bodies: dict[str, list[object]] = defaultdict(list)
+    for result in results:
+        if result.shape is None:
+            continue
+        fields[result.feature] |= result.shape.fields
+        events[result.feature] |= result.shape.events
+        bodies[result.feature] += result.shape.bodies
+    checker = None
+    if openapi:
+        from .openapi import OpenApiChecker
+
+        checker = OpenApiChecker.load(Path(openapi))
+    order = {f: i for i, f in enumerate(FEATURES)}
+    shapes = {}
+    for feature in sorted(set(fields) | set(events), key=lambda f: order.get(f, 999)):
+        notes = checker.notes(bodies[feature]) if checker else []
+        shapes[feature] = Shape(fields=sorted(fields[feature]), events=sorted(events[feature]), notes=notes)
+    return shapes

@@ -7,7 +7,8 @@ httpx = http_module()
 import pytest
 
 from conformance.clients import SdkCannotExpress
-from conformance.verdicts import UNSUPPORTED_RULES, Verdict, combine, from_exception
+from conformance import verdicts_doc
+from conformance.verdicts import UNSUPPORTED_RULES, Verdict, classify_refusal, combine, from_exception
 
 
 def api_error(status: int, error: dict) -> openai.APIStatusError:
@@ -31,6 +32,42 @@ REFUSALS = [
 
 def test_every_rule_has_a_refusal_here():
     assert len(REFUSALS) == len(UNSUPPORTED_RULES)
+
+
+@pytest.mark.parametrize("index", range(len(UNSUPPORTED_RULES)), ids=[r.pattern[:30] for r in UNSUPPORTED_RULES])
+def test_each_rule_is_the_first_match_for_its_own_example(index):
+    rule = UNSUPPORTED_RULES[index]
+    assert classify_refusal(rule.status, None, rule.example) is rule
+
+
+@pytest.mark.parametrize("index", range(len(UNSUPPORTED_RULES)), ids=[r.pattern[:30] for r in UNSUPPORTED_RULES])
+def test_each_wire_refusal_is_decided_by_its_own_rule(index):
+    error = REFUSALS[index]
+    rule = classify_refusal(400, error.get("code"), error["message"])
+    assert rule is UNSUPPORTED_RULES[index]
+    assert from_exception(api_error(400, error))[1].detail == rule.source
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 422])
+def test_a_documented_message_with_another_status_is_not_unsupported(status):
+    verdict, _ = from_exception(api_error(status, {"code": "unsupported_parameter", "message": "Unsupported parameter"}))
+    assert verdict is Verdict.FAILED
+
+
+def test_docs_verdicts_md_is_generated_from_the_rules():
+    text = verdicts_doc.DOC.read_text(encoding="utf-8")
+    assert verdicts_doc.updated(text) == text, "docs/verdicts.md is stale: run python -m conformance.verdicts_doc"
+    for rule in UNSUPPORTED_RULES:
+        assert rule.example.replace("|", "\\|") in text
+
+
+def test_a_connection_error_and_a_credential_error_are_inconclusive():
+    from conformance.auth import CredentialError
+
+    request = httpx.Request("POST", "https://RESOURCE.openai.azure.com/")
+    assert from_exception(openai.APIConnectionError(request=request))[0] is Verdict.INCONCLUSIVE
+    verdict, evidence = from_exception(CredentialError("no key in AZURE_OPENAI_API_KEY"))
+    assert verdict is Verdict.INCONCLUSIVE and evidence.detail.startswith("setup:")
 
 
 @pytest.mark.parametrize("error", REFUSALS, ids=[r.pattern[:30] for r in UNSUPPORTED_RULES])
