@@ -2,6 +2,8 @@
 
     conformance run [--targets FILE] [--report-dir reports] [-- PYTEST ARGS...]
     conformance report reports/compat.json --format md|html|json|table
+    conformance scan [PATH ...]            secret-shaped strings in cassettes/ and reports/
+    conformance cleanup [--targets FILE]   delete what crashed live runs left behind
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scan(args: argparse.Namespace) -> int:
+    from .scan import main as scan_main
+
+    return scan_main(args.paths)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
@@ -70,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("file")
     report.add_argument("--format", choices=("table", "md", "html", "json"), default="table")
     report.set_defaults(func=_report)
+    scan = commands.add_parser("scan", help="find secret-shaped strings in cassettes (and reports); non-zero exit on findings")
+    scan.add_argument("paths", nargs="*", help="files or directories (default: cassettes/ and reports/ if present)")
+    scan.set_defaults(func=_scan)
     return top
 
 
