@@ -34,6 +34,8 @@ SECRET_KEYS: frozenset[str] = frozenset(
         "ocpapimsubscriptionkey",
         "cookie",
         "setcookie",
+        "subscriptionid",
+        "xmsclientrequestid",
     }
 )
 SECRET_SUFFIXES: tuple[str, ...] = ("apikey", "secret", "password", "accesstoken")

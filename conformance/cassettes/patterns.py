@@ -30,8 +30,10 @@ RESOURCE_SUFFIXES: tuple[str, ...] = (
 _SUFFIXES = b"|".join(re.escape(s).encode() for s in RESOURCE_SUFFIXES)
 _B62 = rb"[A-Za-z0-9]"
 _GUID = rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Text inside a JSON string may follow an escape (`\\n`, `\\t`, ...): that letter is no word.
+_ESC = rb"(?<=\\[nrtbf])"
 # A host label may follow a separator, or the URL-encoded `/`, `@` or `:` (`%2F%2Fres.openai…`).
-_HOST_START = rb"(?:(?<![A-Za-z0-9.%-])|(?<=%2F)|(?<=%2f)|(?<=%40)|(?<=%3A)|(?<=%3a))"
+_HOST_START = rb"(?:(?<![A-Za-z0-9.%\\-])|" + _ESC + rb"|(?<=%2F)|(?<=%2f)|(?<=%40)|(?<=%3A)|(?<=%3a))"
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,21 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # Whatever follows "Bearer" is a credential.
     SecretPattern("bearer", re.compile(rb"(?i)\b(Bearer)(\s+|%20|\+)(?!<TOKEN>)[A-Za-z0-9._~+/=-]+"), rb"\1\2<TOKEN>"),
     # SAS signatures (blob / file URLs), also URL-encoded inside another URL (`sig%3D…`).
-    SecretPattern("sas", re.compile(rb"(?i)(?<![A-Za-z])(sig=)(?!REDACTED\b)[^&\s\"'<>\\]+"), rb"\1REDACTED"),
-    SecretPattern("sas", re.compile(rb"(?i)(?<![A-Za-z])(sig%3D)(?!REDACTED\b)(?:(?!%26)%[0-9A-Fa-f]{2}|[^&%\s\"'<>\\])+"), rb"\1REDACTED"),
+    SecretPattern("sas", re.compile(rb"(?i)(?:(?<![A-Za-z])|" + _ESC + rb")(sig=)(?!REDACTED\b)[^&\s\"'<>\\]+"), rb"\1REDACTED"),
+    SecretPattern("sas", re.compile(rb"(?i)(?:(?<![A-Za-z])|" + _ESC + rb")(sig%3D)(?!REDACTED\b)(?:(?!%26)%[0-9A-Fa-f]{2}|[^&%\s\"'<>\\])+"), rb"\1REDACTED"),
     # Newer Azure AI services keys: 84 base62 characters with the JQQJ9 signature.
     SecretPattern(
         "azure-key",
-        re.compile(rb"(?<![A-Za-z0-9])" + _B62 + rb"{52}JQQJ9[9DH]" + _B62 + rb"[A-L]" + _B62 + rb"{16}[A-Za-z]" + _B62 + rb"{7}(?![A-Za-z0-9])"),
+        re.compile(rb"(?:(?<![A-Za-z0-9])|" + _ESC + rb")" + _B62 + rb"{52}JQQJ9[9DH]" + _B62 + rb"[A-L]" + _B62 + rb"{16}[A-Za-z]" + _B62 + rb"{7}(?![A-Za-z0-9])"),
         b"<API_KEY>",
     ),
     # Classic Azure keys: 32 hex characters standing alone (not part of an id like resp_<hex>).
-    SecretPattern("hex-key", re.compile(rb"(?<![A-Za-z0-9_-])[0-9a-fA-F]{32}(?![A-Za-z0-9_-])"), b"<API_KEY>"),
+    SecretPattern("hex-key", re.compile(rb"(?:(?<![A-Za-z0-9_-])|" + _ESC + rb")[0-9a-fA-F]{32}(?![A-Za-z0-9_-])"), b"<API_KEY>"),
     # Subscription ids in ARM paths (also URL-encoded) and labelled ones (`"subscriptionId": "…"`).
     SecretPattern("subscription-id", re.compile(rb"(?i)(/subscriptions/|%2Fsubscriptions%2F)(?!" + ZERO_GUID + rb")" + _GUID), rb"\g<1>" + ZERO_GUID),
     SecretPattern(
         "subscription-id",
-        re.compile(rb"(?i)(subscription[ _-]?id[\"']?\s*[:=]\s*[\"']?)(?!" + ZERO_GUID + rb")" + _GUID),
+        re.compile(rb"(?i)(?:(?<![A-Za-z])|" + _ESC + rb")(subscription[ _-]?id[\"'\\]*\s*[:=]\s*[\"'\\]*)(?!" + ZERO_GUID + rb")" + _GUID),
         rb"\g<1>" + ZERO_GUID,
     ),
     # Customer resource host names.
