@@ -22,6 +22,9 @@ from .targets import TargetsError, load_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
+#: Set to a directory to read and write cassettes there instead of cassettes/ (e.g. a
+#: throw-away recording in a temp dir).
+CASSETTES_ENV = "CONFORMANCE_CASSETTES"
 STATE = pytest.StashKey[RunState]()
 
 
@@ -121,9 +124,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def cassettes_dir() -> Path:
+    """cassettes/ of the repository, or $CONFORMANCE_CASSETTES."""
+    override = os.environ.get(CASSETTES_ENV)
+    return Path(override).resolve() if override else CASSETTES
+
+
+def shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def cassette_path(item: pytest.Item) -> Path:
     module = Path(str(item.fspath)).stem
-    return CASSETTES / module / f"{item.name}.yaml"
+    return cassettes_dir() / module / f"{item.name}.yaml"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -135,7 +152,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     path = cassette_path(item)
     if not path.exists():
         pytest.fail(
-            f"no cassette {path.relative_to(ROOT)}: record it against the emulator with\n"
+            f"no cassette {shown(path)}: record it against the emulator with\n"
             f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
             pytrace=False,
         )
@@ -192,7 +209,7 @@ def vcr_config(conformance_state: RunState) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    return str(CASSETTES / Path(str(request.node.fspath)).stem)
+    return str(cassettes_dir() / Path(str(request.node.fspath)).stem)
 
 
 @pytest.fixture
