@@ -176,6 +176,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
+    # Also after a failure or Ctrl-C: pytest still finishes the session.
+    for problem in state.sweep():
+        session.config.issue_config_time_warning(
+            pytest.PytestWarning(f"could not delete {problem}; `conformance cleanup` retries"), stacklevel=1)
     report_dir = session.config.getoption("--report-dir")
     if report_dir:
         state.write_report(Path(report_dir))
