@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -65,6 +66,12 @@ def _scan(args: argparse.Namespace) -> int:
     return scan_main(args.paths)
 
 
+def _cleanup(args: argparse.Namespace) -> int:
+    from .cleanup import main as cleanup_main
+
+    return cleanup_main(args.targets, args.dry_run)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
@@ -81,6 +88,10 @@ def parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="find secret-shaped strings in cassettes (and reports); non-zero exit on findings")
     scan.add_argument("paths", nargs="*", help="files or directories (default: cassettes/ and reports/ if present)")
     scan.set_defaults(func=_scan)
+    clean = commands.add_parser("cleanup", help="delete what crashed live runs left (journaled responses; suite-named files and vector stores)")
+    clean.add_argument("--targets", default=os.environ.get("CONFORMANCE_TARGETS"), help="targets file (default: targets/emulator.toml)")
+    clean.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    clean.set_defaults(func=_cleanup)
     return top
 
 

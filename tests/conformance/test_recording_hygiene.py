@@ -20,7 +20,8 @@ def test_a_live_recording_keeps_no_key_token_or_loopback_address(tmp_path: Path)
     key = "Distinct1veEmulatorKey-" + secrets.token_urlsafe(12)
     cassettes = tmp_path / "cassettes"
     with emulator_process(tmp_path, "--api-key", key) as info:
-        env = clean_env(CONFORMANCE_EMULATOR=first_url(info), CONFORMANCE_CASSETTES=str(cassettes))
+        env = clean_env(CONFORMANCE_EMULATOR=first_url(info), CONFORMANCE_CASSETTES=str(cassettes),
+                        CONFORMANCE_JOURNAL=str(tmp_path / "journal.jsonl"))
         run = run_pytest("suites/test_responses.py", "suites/test_errors.py", "--live", "--record-mode=rewrite", "-q",
                          "-k", "(retrieve or wrong_credential) and (v1-entra or v1-key or 2025-04-01-preview-entra)",
                          env=env)
