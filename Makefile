@@ -23,6 +23,10 @@ test: $(BIN)/conformance
 scan: $(BIN)/conformance
 	$(BIN)/conformance scan cassettes
 
+# Delete what crashed live runs left behind (TARGETS=my-azure.toml for your resources).
+cleanup: $(BIN)/conformance
+	$(BIN)/conformance cleanup $(if $(TARGETS),--targets $(TARGETS))
+
 # Re-record every cassette against the embedded emulator, then replay them offline.
 record: $(BIN)/conformance
 	$(BIN)/pytest suites --live --record-mode=rewrite

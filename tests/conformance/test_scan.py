@@ -51,15 +51,22 @@ def test_the_committed_cassettes_are_clean() -> None:
     assert scan_paths([ROOT / "cassettes"]) == []
 
 
-def test_the_cli_exit_codes(tmp_path: Path) -> None:
+def test_exit_codes(tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     clean.mkdir()
     shutil.copy(next((ROOT / "cassettes" / "test_errors").glob("*.yaml")), clean / "a.yaml")
     dirty = tmp_path / "reports"
     dirty.mkdir()
     (dirty / "compat.md").write_text(f"evidence: key {HEX_KEY}\n")
-    cli = [sys.executable, "-m", "conformance.cli", "scan"]
-    assert subprocess.run([*cli, str(clean)], cwd=ROOT, capture_output=True).returncode == 0
-    bad = subprocess.run([*cli, str(clean), str(dirty)], cwd=ROOT, capture_output=True, text=True)
-    assert bad.returncode == 1 and f"{dirty / 'compat.md'}:1: hex-key" in bad.stdout
-    assert subprocess.run([*cli, str(tmp_path / "nope")], cwd=ROOT, capture_output=True).returncode == 2
+    out = io.StringIO()
+    assert main([str(clean)], out=out) == 0 and "clean" in out.getvalue()
+    assert main([str(clean), str(dirty)], out=out) == 1 and f"{dirty / 'compat.md'}:1: hex-key" in out.getvalue()
+    assert main([str(tmp_path / "nope")], out=out) == 2
+
+
+def test_the_command_line_entry_point(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(f"uri: https://contoso.openai.azure.com/openai?sig=abcdef{HEX_KEY}\n")
+    run = subprocess.run([sys.executable, "-m", "conformance.cli", "scan", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"{tmp_path / 'c.yaml'}:1: resource-host" in run.stdout and ":1: sas" in run.stdout
