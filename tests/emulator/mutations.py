@@ -29,6 +29,9 @@ ROUTES = [("POST", "/responses")] * 6 + [("GET", "/responses/{id}")] * 3 + [("GE
           ("GET", "/responses/{id}"), ("DELETE", "/responses/{id}"),
           ("GET", "/responses/{id}/input_items"), ("GET", "/models"), ("POST", "/responses/{id}/cancel"),
           ("POST", "/files"), ("GET", "/files"), ("POST", "/vector_stores"), ("GET", "/openai/nowhere")]
+DEEP = b"[" * 100_000
+HUGE = b'{"model":"gpt-4o","input":"' + b"y" * 5_000_000 + b'"}'
+NESTED_INPUT = b'{"model":"gpt-4o","input":' + b"[" * 900 + b"]" * 900 + b"}"
 METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS", "HEAD"]
 
 
@@ -76,9 +79,9 @@ def _body(rng: random.Random, known_ids: list[str]) -> tuple[bytes, bytes]:
         (b"application/json", raw[: rng.randrange(len(raw))]),  # truncated
         (b"application/json", raw.replace(b"hi", b"\xff\xfe\xc3")),  # bad UTF-8
         (b"application/json", b""),
-        (b"application/json", b"[" * 100_000),
-        (b"application/json", b'{"model":"gpt-4o","input":"' + b"y" * 5_000_000 + b'"}'),  # over the 413 limit
-        (b"application/json", b'{"model":"gpt-4o","input":' + b"[" * 900 + b"]" * 900 + b"}"),
+        (b"application/json", DEEP),
+        (b"application/json", HUGE),  # over the 413 limit
+        (b"application/json", NESTED_INPUT),
         (b"text/plain", raw),
         (b"multipart/form-data; boundary=b", b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\xff\"\r\n\r\n" + raw),
         (b"multipart/form-data", b"--\r\n\r\n--"),
