@@ -122,7 +122,11 @@ def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, o
             outcome.kept.extend(entries)
             continue
         with client:
-            _clean_resource(client, resource, entries, outcome, dry_run)
+            try:
+                _clean_resource(client, resource, entries, outcome, dry_run)
+            except auth.CredentialError as exc:  # an Entra token is asked for on the first call
+                outcome.failed.append(f"{resource}: {exc}")
+                outcome.kept.extend(entries)
     if not dry_run:
         journal.compact(outcome.kept)
     for label in outcome.deleted:

@@ -13,10 +13,16 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: appends stay atomic, rewrites are unlocked
+    fcntl = None  # type: ignore[assignment]
 
 JOURNAL_ENV = "CONFORMANCE_JOURNAL"
 DEFAULT_JOURNAL = Path(__file__).resolve().parent.parent / ".conformance" / "journal.jsonl"
@@ -51,15 +57,27 @@ class Journal:
         self.path = path or journal_path()
         self.run = run or uuid.uuid4().hex[:12]
 
-    def _append(self, op: str, entry: Entry) -> None:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Exclusive access against other runs appending while the journal is rewritten."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"op": op, **asdict(entry)}, separators=(",", ":")) + "\n"
-        # One write per line with O_APPEND: concurrent runs interleave whole lines.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self.path.with_suffix(".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode("utf-8"))
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
         finally:
-            os.close(fd)
+            os.close(fd)  # releases the lock
+
+    def _append(self, op: str, entry: Entry) -> None:
+        line = json.dumps({"op": op, **asdict(entry)}, separators=(",", ":")) + "\n"
+        with self._locked():
+            # One write per line with O_APPEND: a kill leaves at most one torn line.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line.encode("utf-8"))
+            finally:
+                os.close(fd)
 
     def created(self, kind: str, object_id: str, *, resource: str, endpoint: str, target: str) -> Entry:
         entry = Entry(kind, object_id, resource, endpoint, target, self.run, time.time())
@@ -93,12 +111,14 @@ class Journal:
                 live.pop(entry.key, None)
         return [e for e in live.values() if run is None or e.run == run]
 
-    def compact(self, keep: Iterable[Entry]) -> None:
-        """Rewrite the journal with only `keep` (after a cleanup)."""
-        kept = list(keep)
-        if not kept:
-            self.path.unlink(missing_ok=True)
-            return
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("".join(json.dumps({"op": "created", **asdict(e)}, separators=(",", ":")) + "\n" for e in kept))
-        tmp.replace(self.path)
+    def compact(self, keep: Iterable[Entry] | None = None) -> None:
+        """Rewrite the journal with only `keep` (after a cleanup), or with what is alive (after
+        a run), so it does not grow without end."""
+        with self._locked():
+            kept = self.alive() if keep is None else list(keep)
+            if not kept:
+                self.path.unlink(missing_ok=True)
+                return
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text("".join(json.dumps({"op": "created", **asdict(e)}, separators=(",", ":")) + "\n" for e in kept))
+            tmp.replace(self.path)

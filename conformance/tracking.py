@@ -54,6 +54,8 @@ class Tracker:
                 problems.append(f"{entry.kind} {entry.id} on {entry.target}: {type(exc).__name__}: {exc}")
         for client in clients.values():
             client.close()
+        if not problems:
+            self.journal.compact()
         return problems
 
 
