@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors
+from . import context, errors
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -59,6 +59,7 @@ async def create(call: Call) -> Reply:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
+        context.check_room(parent, call.state.context_tokens)
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed
     )

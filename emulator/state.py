@@ -11,6 +11,7 @@ from typing import Any
 from .auth import Authenticator
 from .headers import HeaderBuilder
 from .profile import Profile, Resource, load_profile
+from .context import DEFAULT_CONTEXT_TOKENS
 from .limits import DEFAULT_MAX_BODY_BYTES
 from .store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 
@@ -42,6 +43,8 @@ class EmulatorState:
     ports: dict[int, Resource] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     """The ``/emulator/info`` document (also written to the ready file)."""
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    """A conversation longer than this refuses its next turn (context.py)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
     streamer: Callable[..., Any] | None = None

@@ -73,3 +73,25 @@ def test_count_eviction_drops_the_oldest() -> None:
     state = EmulatorState.create(api_key=KEY, max_responses=5)
     _drive(create_app(state), 12)
     assert len(state.stores["aoai-swc"]) == 5
+
+
+def test_a_conversation_past_the_context_window_is_refused() -> None:
+    state = EmulatorState.create(api_key=KEY)
+    state.context_tokens = 200
+    app = create_app(state)
+
+    async def run() -> dict:
+        previous, turns = None, 0
+        while True:
+            body = {"model": "gpt-4o", "input": "tell me a long joke " * 5, "max_output_tokens": 32}
+            if previous:
+                body["previous_response_id"] = previous
+            reply = await call(app, Raw("POST", "/openai/v1/responses", b"", HEADERS, json.dumps(body).encode()))
+            if reply.status != 200:
+                return {"turns": turns, "status": reply.status, **json.loads(reply.body)}
+            previous, turns = json.loads(reply.body)["id"], turns + 1
+            assert turns < 100
+
+    refused = asyncio.run(run())
+    assert refused["status"] == 400 and refused["turns"] >= 2
+    assert refused["error"]["code"] == "context_length_exceeded" and refused["error"]["param"] == "input"

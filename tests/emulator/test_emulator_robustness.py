@@ -95,6 +95,16 @@ def requests(draw: st.DrawFn) -> Raw:
                chunks=draw(st.integers(1, 3)))
 
 
+def _check_shape(raw: Raw, reply: Any) -> None:
+    """Every answer is JSON, and every error is an Azure/OpenAI error object with a message."""
+    if raw.method == "HEAD":
+        return
+    assert reply.headers.get(b"content-type", b"").startswith(b"application/json"), reply.headers
+    body = json.loads(reply.body)
+    if reply.status >= 400:
+        assert isinstance(body.get("error"), dict) and body["error"].get("message"), body
+
+
 def _fresh_app() -> Any:
     state = EmulatorState.create(api_key=API_KEY, seed=3, identity_header="id-secret", max_responses=50)
     state.bind_ports({5001: "aoai-swc", 5002: "aoai-eus2"})
@@ -113,8 +123,7 @@ def test_generated_requests_never_get_a_5xx_or_hang(batch: list[Raw]) -> None:
             reply = await call(APP, raw)
             STATS[reply.status] += 1
             assert reply.status < 500, (raw, reply.status, reply.body[:300])
-            if reply.headers.get(b"content-type", b"").startswith(b"application/json") and raw.method != "HEAD":
-                json.loads(reply.body)
+            _check_shape(raw, reply)
 
     LOOP.run_until_complete(run())
 
@@ -131,6 +140,7 @@ def test_bulk_mutated_requests_never_get_a_5xx_or_hang() -> None:
             reply = await call(APP, raw)
             STATS[reply.status] += 1
             assert reply.status < 500, (raw.method, raw.path, raw.query, raw.body[:200], reply.body[:300])
+            _check_shape(raw, reply)
             if reply.status == 200 and raw.method == "POST" and reply.body.startswith(b"{"):
                 rid = json.loads(reply.body).get("id")
                 if rid:
