@@ -90,3 +90,25 @@ def test_live_azure_errors_name_the_variable_az_login_and_the_unreachable_cause(
     assert len(skipped) == 2, out
     assert any("setup: no Microsoft Entra credential" in line and "run `az login`" in line for line in skipped), out
     assert any("APIConnectionError" in line and "Connection refused" in line for line in skipped), out
+
+
+def test_an_inconsistent_targets_file_lists_every_problem(tmp_path: Path) -> None:
+    from conformance.targets import TargetsError, load_targets
+
+    targets = tmp_path / "inconsistent.toml"
+    targets.write_text(
+        '[[resources]]\nname = "r"\nendpoint = "https://r.openai.azure.com"\nregion = "x"\n'
+        '[[resources.deployments]]\nname = "d"\nmodel = "m"\n'
+        '[[matrix]]\nresource = "nope"\napi = ["v1"]\nauth = ["key"]\ndeployment = ["d"]\n'
+        '[[matrix]]\nresource = "r"\napi = ["v1"]\nauth = ["key"]\ndeployment = ["d", "gone"]\n'
+    )
+    try:
+        load_targets(targets)
+    except TargetsError as exc:
+        lines = str(exc).splitlines()
+    else:
+        raise AssertionError("an inconsistent file loaded")
+    assert lines == [
+        f"{targets}: matrix[0].resource: no resource named 'nope'; known: r",
+        f"{targets}: matrix[1].deployment: resource 'r' has no deployment 'gone'; known: d",
+    ]
