@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test record sdk-matrix clean
+.PHONY: run test scan cleanup record sdk-matrix clean
 
 $(BIN)/conformance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,14 @@ run: $(BIN)/conformance
 
 test: $(BIN)/conformance
 	$(BIN)/pytest
+
+# Secret-shaped strings in the cassettes (CI runs this before the tests).
+scan: $(BIN)/conformance
+	$(BIN)/conformance scan cassettes
+
+# Delete what crashed live runs left behind (TARGETS=my-azure.toml for your resources).
+cleanup: $(BIN)/conformance
+	$(BIN)/conformance cleanup $(if $(TARGETS),--targets $(TARGETS))
 
 # Re-record every cassette against the embedded emulator, then replay them offline.
 record: $(BIN)/conformance

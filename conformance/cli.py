@@ -5,11 +5,14 @@
     conformance diff OLD.json NEW.json [--format text|md]   exit 1 on a regression
     conformance history REPORTS... [--all]
     conformance merge REPORTS... -o merged.json             the SDK as a dimension
+    conformance scan [PATH ...]            secret-shaped strings in cassettes/ and reports/
+    conformance cleanup [--targets FILE]   delete what crashed live runs left behind
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
@@ -109,6 +112,18 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scan(args: argparse.Namespace) -> int:
+    from .scan import main as scan_main
+
+    return scan_main(args.paths)
+
+
+def _cleanup(args: argparse.Namespace) -> int:
+    from .cleanup import main as cleanup_main
+
+    return cleanup_main(args.targets, args.dry_run)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
@@ -137,6 +152,13 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("reports", nargs="+")
     merge.add_argument("-o", "--output", required=True, help="the merged .json (.md and .html are written beside it)")
     merge.set_defaults(func=_merge)
+    scan = commands.add_parser("scan", help="find secret-shaped strings in cassettes (and reports); non-zero exit on findings")
+    scan.add_argument("paths", nargs="*", help="files or directories (default: cassettes/ and reports/ if present)")
+    scan.set_defaults(func=_scan)
+    clean = commands.add_parser("cleanup", help="delete what crashed live runs left (journaled responses; suite-named files and vector stores)")
+    clean.add_argument("--targets", default=os.environ.get("CONFORMANCE_TARGETS"), help="targets file (default: targets/emulator.toml)")
+    clean.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    clean.set_defaults(func=_cleanup)
     return top
 
 

@@ -22,6 +22,9 @@ from .targets import TargetsError, load_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
+#: Set to a directory to read and write cassettes there instead of cassettes/ (e.g. a
+#: throw-away recording in a temp dir).
+CASSETTES_ENV = "CONFORMANCE_CASSETTES"
 STATE = pytest.StashKey[RunState]()
 
 
@@ -125,9 +128,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def cassettes_dir() -> Path:
+    """cassettes/ of the repository, or $CONFORMANCE_CASSETTES."""
+    override = os.environ.get(CASSETTES_ENV)
+    return Path(override).resolve() if override else CASSETTES
+
+
+def shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def cassette_path(item: pytest.Item) -> Path:
     module = Path(str(item.fspath)).stem
-    return CASSETTES / module / f"{item.name}.yaml"
+    return cassettes_dir() / module / f"{item.name}.yaml"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -143,7 +160,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     path = cassette_path(item)
     if not path.exists():
         pytest.fail(
-            f"no cassette {path.relative_to(ROOT)}: record it against the emulator with\n"
+            f"no cassette {shown(path)}: record it against the emulator with\n"
             f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
             pytrace=False,
         )
@@ -180,6 +197,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
+    # Also after a failure or Ctrl-C: pytest still finishes the session.
+    for problem in state.sweep():
+        session.config.issue_config_time_warning(
+            pytest.PytestWarning(f"could not delete {problem}; `conformance cleanup` retries"), stacklevel=1)
     report_dir = session.config.getoption("--report-dir")
     if report_dir:
         state.write_report(Path(report_dir))
@@ -213,7 +234,7 @@ def vcr_config(conformance_state: RunState) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    return str(CASSETTES / Path(str(request.node.fspath)).stem)
+    return str(cassettes_dir() / Path(str(request.node.fspath)).stem)
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ class Results:
             return report
         if report.when == "setup" and report.passed:
             return report
-        evidence = Evidence(test_ids=[item.nodeid], cassettes=[str(cassette.relative_to(self.state.config.rootpath))] if cassette.exists() else [])
+        evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.state.config.rootpath)] if cassette.exists() else [])
         verdict: Verdict
         if report.skipped and not hasattr(report, "wasxfail"):
             sdk_reason = item.stash.get(SDK_SKIP, None)
@@ -125,6 +125,13 @@ class Results:
         from .report.build import build_report
 
         return build_report(self.state, self.items, finished=time.time())
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -19,7 +19,9 @@ from .clients import Connection
 from .embedded import EmulatorHandle, start_or_attach
 from .results import Results
 from .sdk import SDK_VERSION
+from .journal import Journal
 from .targets import DEFAULT_TARGETS, Target
+from .tracking import Tracker
 
 class RunState:
     def __init__(self, config: pytest.Config, live: bool, targets: list[Target], recording: bool) -> None:
@@ -34,6 +36,8 @@ class RunState:
         self._saved_env: dict[str, Optional[str]] = {}
         self.scrubber = cassettes.Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
         self.results = Results(self)
+        #: Live runs journal what they create (replay creates nothing).
+        self.tracker: Optional[Tracker] = Tracker(Journal()) if live else None
 
     @property
     def targets_label(self) -> str:
@@ -114,6 +118,19 @@ class RunState:
             # Replay never retries: a request that matches no recording must fail at once.
             max_retries=2 if self.live else 0,
         )
+
+    def sweep(self) -> list[str]:
+        """Delete what this run created and no teardown deleted (live runs; at session end)."""
+        if self.tracker is None:
+            return []
+        from .clients import build_client
+
+        def client_for(target: Target) -> Any:
+            connection = self.connection(target)
+            return build_client(target, Connection(connection.endpoint, connection.api_key,
+                                                   connection.token_provider, max_retries=1, timeout=15.0))
+
+        return self.tracker.sweep(self.targets, client_for)
 
     # ------------------------------------------------------------------ cassettes
 

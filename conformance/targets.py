@@ -216,22 +216,25 @@ def _format_error(path: Path, error: ValidationError) -> str:
 def _expand(path: Path, spec: TargetsFile) -> list[Target]:
     resources = {r.name: r for r in spec.resources}
     targets: list[Target] = []
+    problems: list[str] = []  # every inconsistency at once, one line each
     for index, block in enumerate(spec.matrix):
         where = f"{path}: matrix[{index}]"
         resource = resources.get(block.resource)
         if resource is None:
-            raise TargetsError(
+            problems.append(
                 f"{where}.resource: no resource named {block.resource!r}; "
                 f"known: {', '.join(sorted(resources))}"
             )
+            continue
         deployments = {d.name: d for d in resource.deployments}
         for deployment_name in block.deployment:
             deployment = deployments.get(deployment_name)
             if deployment is None:
-                raise TargetsError(
+                problems.append(
                     f"{where}.deployment: resource {resource.name!r} has no deployment "
                     f"{deployment_name!r}; known: {', '.join(sorted(deployments))}"
                 )
+                continue
             for api_value in block.api:
                 api, query = parse_api(api_value)
                 for auth in block.auth:
@@ -255,6 +258,8 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             image_url=resource.image_url,
                         )
                     )
+    if problems:
+        raise TargetsError("\n".join(problems))
     return _merge_duplicates(path, targets)
 
 

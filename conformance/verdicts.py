@@ -96,6 +96,17 @@ def _error_fields(exc: openai.APIStatusError) -> tuple[Optional[str], str]:
     return None, str(exc.message)
 
 
+def _root_cause(exc: BaseException) -> str:
+    """` (ConnectError: [Errno 111] Connection refused)`: what the SDK's "Connection error." hides."""
+    cause, seen = exc.__cause__ or exc.__context__, 0
+    while cause is not None and (cause.__cause__ or cause.__context__) is not None and seen < 8:
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if cause is None:
+        return ""
+    text = str(cause).strip().splitlines()
+    return f" ({type(cause).__name__}: {text[0] if text else ''})"[:300]
+
+
 def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
     """The verdict for a test that raised `exc` (assertion, SDK error, or anything else)."""
     if isinstance(exc, openai.APIStatusError):
@@ -115,7 +126,7 @@ def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
             return Verdict.UNSUPPORTED, evidence
         return Verdict.FAILED, evidence
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return Verdict.INCONCLUSIVE, Evidence(detail=f"{type(exc).__name__}: {exc}")
+        return Verdict.INCONCLUSIVE, Evidence(detail=f"{type(exc).__name__}: {exc}{_root_cause(exc)}")
     from .auth import CredentialError
 
     if isinstance(exc, CredentialError):

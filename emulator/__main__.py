@@ -15,6 +15,7 @@ from typing import Any
 
 from .profile import ProfileError
 from .server import Emulator
+from .limits import DEFAULT_MAX_BODY_BYTES
 from .store import DEFAULT_MAX_RESPONSES
 
 
@@ -29,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ready-file", default=None, help="write the info JSON here once listening")
     parser.add_argument("--seed", type=int, default=0, help="seed of the deterministic model")
     parser.add_argument("--max-responses", type=int, default=DEFAULT_MAX_RESPONSES, help="stored responses kept per resource")
+    parser.add_argument("--retention-seconds", type=float, default=0.0,
+                        help="drop stored responses older than this (default 0: keep until evicted by --max-responses)")
+    parser.add_argument("--max-body-bytes", type=int, default=None,
+                        help=f"refuse larger request bodies with 413 (default {DEFAULT_MAX_BODY_BYTES})")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
     return parser
@@ -45,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             api_key=args.api_key,
             seed=args.seed,
             max_responses=args.max_responses,
+            retention_seconds=args.retention_seconds,
+            max_body_bytes=args.max_body_bytes,
             ready_file=args.ready_file,
             log_level=args.log_level,
             access_log=args.access_log,

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,6 +22,7 @@ from . import errors, identity, models, responses, stream, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
+from .limits import BodyLimit
 from .state import EmulatorState
 
 log = logging.getLogger("emulator")
@@ -121,6 +123,7 @@ def create_app(state: EmulatorState) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers={404: not_found, 405: not_found, Exception: crashed},
+        middleware=[Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)],
     )
     app.router.redirect_slashes = False
     app.state.emulator = state

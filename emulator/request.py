@@ -9,6 +9,7 @@ never a 500.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +120,9 @@ def json_type(value: object) -> str:
     return "an object"
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _reject_constant(name: str) -> Any:
     # NaN/Infinity are not JSON; Python's parser accepts them, and they could not be echoed.
     raise ValueError(f"invalid JSON constant {name}")
@@ -127,8 +131,13 @@ def _reject_constant(name: str) -> Any:
 def decode_body(raw: bytes) -> dict[str, Any]:
     """The JSON object in a request body, or the 400 OpenAI sends for non-JSON/non-objects."""
     try:
-        body = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError):
+        # Strict UTF-8 (json.loads on bytes would let encoded surrogates through), and no
+        # lone surrogate escapes: either would make the reply unencodable.
+        text = raw.decode("utf-8")
+        body = json.loads(text, parse_constant=_reject_constant)
+        if _SURROGATE_ESCAPE.search(text):
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise errors.invalid_json() from None
     if not isinstance(body, dict):
         raise errors.invalid_body_type(json_type(body))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, schema, sealed, vision
+from . import context, errors, schema, sealed, vision
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -78,6 +78,7 @@ async def create(call: Call) -> Reply:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
+        context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,

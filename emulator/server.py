@@ -123,6 +123,8 @@ class Emulator:
         api_key: str | None = None,
         seed: int = 0,
         max_responses: int = DEFAULT_MAX_RESPONSES,
+        retention_seconds: float = 0.0,
+        max_body_bytes: int | None = None,
         ready_file: str | os.PathLike[str] | None = None,
         log_level: str = "warning",
         access_log: bool = False,
@@ -133,7 +135,10 @@ class Emulator:
             api_key=key,
             seed=seed,
             max_responses=max_responses,
+            retention_seconds=retention_seconds,
         )
+        if max_body_bytes is not None:
+            self.state.max_body_bytes = max_body_bytes
         self.host = host
         self.port = port
         self.ready_file = ready_file

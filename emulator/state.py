@@ -11,7 +11,9 @@ from typing import Any
 from .auth import Authenticator
 from .headers import HeaderBuilder
 from .profile import Profile, Resource, load_profile
-from .store import DEFAULT_MAX_RESPONSES, ResponseStore
+from .context import DEFAULT_CONTEXT_TOKENS
+from .limits import DEFAULT_MAX_BODY_BYTES
+from .store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 
 API_KEY_ENV = "EMULATOR_API_KEY"
 
@@ -35,17 +37,22 @@ class EmulatorState:
     identity_header: str
     seed: int = 0
     max_responses: int = DEFAULT_MAX_RESPONSES
+    retention_seconds: float = DEFAULT_RETENTION_SECONDS
     headers: HeaderBuilder = field(init=False)
     stores: dict[str, ResponseStore] = field(init=False)
     ports: dict[int, Resource] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     """The ``/emulator/info`` document (also written to the ready file)."""
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    """A conversation longer than this refuses its next turn (context.py)."""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    """Larger request bodies get a 413 (limits.py)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
-        self.stores = {r.name: ResponseStore(self.max_responses) for r in self.profile.resources}
+        self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
 
     @classmethod
     def create(
@@ -55,6 +62,7 @@ class EmulatorState:
         api_key: str | None = None,
         seed: int = 0,
         max_responses: int = DEFAULT_MAX_RESPONSES,
+        retention_seconds: float = DEFAULT_RETENTION_SECONDS,
         identity_header: str | None = None,
     ) -> EmulatorState:
         """State with a loaded profile; ``api_key`` as :func:`resolve_api_key` decides."""
@@ -67,6 +75,7 @@ class EmulatorState:
             identity_header=identity_header or secrets.token_urlsafe(24),
             seed=seed,
             max_responses=max_responses,
+            retention_seconds=retention_seconds,
         )
 
     def bind_ports(self, ports: Mapping[int, str]) -> None:

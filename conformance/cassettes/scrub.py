@@ -20,6 +20,7 @@ from .allowlists import REDACTED, keeps_query_param, keeps_request_header, keeps
 from .bodies import header_value, multipart_boundary
 from .compression import decode_body
 from .identity import is_identity_request
+from .jsonsecrets import redact_json
 from .patterns import scrub_patterns
 
 PLACEHOLDER_BASE = "https://RESOURCE.openai.azure.com"
@@ -136,6 +137,10 @@ class Scrubber:
 
     # --- text ----------------------------------------------------------------
 
+    def scrub_body(self, data: bytes) -> bytes:
+        """A body: credential-named JSON values (jsonsecrets.py), then as scrub_bytes."""
+        return self.scrub_bytes(redact_json(data))
+
     def scrub_bytes(self, data: bytes) -> bytes:
         """Known secrets and endpoints first, then secret-shaped patterns."""
         if self._literal_re is not None:
@@ -175,7 +180,7 @@ class Scrubber:
             body = body.encode("utf-8")
         if isinstance(body, bytes):
             _, body = decode_body(original, body)
-            body = self.scrub_bytes(body)
+            body = self.scrub_body(body)
             body = _stabilize_boundary(headers, body)
             request.body = body
         request.uri = self.scrub_uri(request.uri)
@@ -191,7 +196,7 @@ class Scrubber:
             body = body.encode("utf-8")
         if isinstance(body, bytes):
             headers, body = decode_body(headers, body)
-            body_dict["string"] = self.scrub_bytes(body)
+            body_dict["string"] = self.scrub_body(body)
             response["body"] = body_dict
         response["headers"] = {
             name.lower(): [self.scrub_text(str(v)) for v in (values if isinstance(values, list) else [values])]

@@ -7,7 +7,7 @@ import platform
 import subprocess
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import __version__
 from ..features import FEATURES
@@ -32,6 +32,14 @@ def suite_commit(root: Path) -> Optional[str]:
     return out.stdout.strip() or None
 
 
+def _scrubbed(evidence: dict[str, Any], state: "RunState") -> dict[str, Any]:
+    """Service messages can echo keys and resource hosts: reports get the cassettes' scrubbing."""
+    scrubber = getattr(state, "scrubber", None)
+    if scrubber is None:
+        return evidence
+    return {k: scrubber.scrub_text(v) if isinstance(v, str) else v for k, v in evidence.items()}
+
+
 def build_report(state: "RunState", results: list["TestResult"], finished: float) -> Report:
     cells: dict[tuple[str, str], list["TestResult"]] = defaultdict(list)
     for result in results:
@@ -41,7 +49,7 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
         verdict = combine([r.verdict for r in group])
         # The evidence of the cell is that of the test that decided its verdict.
         decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))
-        evidence = decisive.evidence.as_dict()
+        evidence = _scrubbed(decisive.evidence.as_dict(), state)
         evidence["test_ids"] = [r.nodeid for r in group]
         evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes})
         usage: dict[str, int] = defaultdict(int)
