@@ -21,6 +21,7 @@ def test_evidence_in_the_report_carries_no_key_or_host(tmp_path) -> None:
                         detail="AuthenticationError: 0f1e2d3c4b5a69788796a5b4c3d2e1f0 rejected")
     result = results.TestResult("responses.create", target, "suites/x.py::t", Verdict.FAILED, evidence, 0.1)
     state = SimpleNamespace(source="live", targets_label="t.toml", started=1.0, targets=[target],
+                            config=SimpleNamespace(getoption=lambda *args, **kwargs: False),
                             scrubber=Scrubber(api_keys=[KEY]))
     report = build_report(state, [result], finished=2.0)  # type: ignore[arg-type]
     text = report.model_dump_json()

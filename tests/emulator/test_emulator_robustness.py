@@ -96,8 +96,12 @@ def requests(draw: st.DrawFn) -> Raw:
 
 
 def _check_shape(raw: Raw, reply: Any) -> None:
-    """Every answer is JSON, and every error is an Azure/OpenAI error object with a message."""
+    """Every answer is JSON (or, for a valid `stream: true` request, an SSE stream), and every
+    error is an Azure/OpenAI error object with a message."""
     if raw.method == "HEAD":
+        return
+    if reply.status == 200 and reply.headers.get(b"content-type", b"").startswith(b"text/event-stream"):
+        assert reply.body.startswith(b"event: response.created"), reply.body[:200]
         return
     assert reply.headers.get(b"content-type", b"").startswith(b"application/json"), reply.headers
     body = json.loads(reply.body)
