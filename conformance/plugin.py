@@ -128,6 +128,7 @@ def cassette_path(item: pytest.Item) -> Path:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[STATE]
+    _skip_if_sdk_too_old(item)
     if state.live or "target" not in getattr(item, "fixturenames", ()):
         return
     if item.get_closest_marker("skip"):
@@ -139,6 +140,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
             pytrace=False,
         )
+
+
+def _skip_if_sdk_too_old(item: pytest.Item) -> None:
+    """A feature newer than the installed SDK's types: `unsupported` by sdk, with the versions."""
+    from .results import SDK_SKIP
+    from .sdk import SDK_VERSION, supports
+
+    feature_id = _feature_of(item)
+    if feature_id is None or "target" not in getattr(item, "fixturenames", ()):
+        return
+    feature = feature_registry.get(feature_id)
+    if not supports(feature.min_sdk):
+        reason = f"openai {SDK_VERSION} predates {feature.min_sdk}, the first SDK with types for {feature.id}"
+        item.stash[SDK_SKIP] = reason
+        pytest.skip(reason)
 
 
 @pytest.hookimpl(wrapper=True)

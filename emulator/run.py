@@ -16,6 +16,7 @@ from .ids import response_id
 from .profile import Deployment, Profile
 from .request import CreateRequest
 from .store import Record
+from .tools.step import ToolStep
 from .versions import Api
 
 # Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
@@ -52,6 +53,7 @@ def execute(
     parent: Record | None,
     seed: int = 0,
     now: float | None = None,
+    step: ToolStep | None = None,
 ) -> Run:
     """Run the model over the conversation and build the finished Response."""
     created = float(int(time.time() if now is None else now))
@@ -83,8 +85,20 @@ def execute(
             summary = model.summarize(conversation, seed)
         output.append(objects.reasoning_item(summary))
 
-    completion = model.generate(conversation, req.instructions, budget, seed)
-    output.append(objects.message_item(completion.text, complete=not completion.truncated))
+    tool_turns = step.turns if step is not None else []
+    if step is not None:
+        output.extend(step.items)
+        conversation = conversation + tool_turns
+    if step is not None and step.stop:
+        # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
+        completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
+    else:
+        if step is not None and step.answer is not None:
+            completion = model.truncate(step.answer, budget)
+        else:
+            completion = model.generate(conversation, req.instructions, budget, seed)
+        notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
+        output.append(objects.message_item(completion.text, complete=not completion.truncated, annotations=notes))
     status = "incomplete" if completion.truncated else "completed"
 
     prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
@@ -101,7 +115,7 @@ def execute(
         reasoning=reasoning,
         request=req,
     )
-    own_turns = (*new_turns, model.Turn("assistant", completion.text))
+    own_turns = (*new_turns, *tool_turns, *([model.Turn("assistant", completion.text)] if completion.text else []))
     record = Record(
         response=response,
         input_items=items,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Authenticator
+from .filedata import FileData
 from .headers import HeaderBuilder
 from .profile import Profile, Resource, load_profile
 from .store import DEFAULT_MAX_RESPONSES, ResponseStore
@@ -40,12 +41,15 @@ class EmulatorState:
     ports: dict[int, Resource] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     """The ``/emulator/info`` document (also written to the ready file)."""
+    file_data: dict[str, FileData] = field(init=False)
+    """Per resource: uploaded files and vector stores (file search)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
         self.stores = {r.name: ResponseStore(self.max_responses) for r in self.profile.resources}
+        self.file_data = {r.name: FileData() for r in self.profile.resources}
 
     @classmethod
     def create(
