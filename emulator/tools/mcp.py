@@ -133,7 +133,7 @@ async def first_turn(tool: dict[str, Any], text: str, listed: list[dict[str, Any
     """A user turn with an MCP tool: list tools (unless listed earlier), then call or ask."""
     step = ToolStep()
     if listed is None:
-        listed = await list_tools(tool)
+        listed = allowed(tool, await list_tools(tool))
         step.items.append(list_item(tool, listed))
     chosen = choose(allowed(tool, listed), text)
     if chosen is None:
