@@ -40,8 +40,8 @@ def _client(tool: dict[str, Any]) -> Any:
 
 
 def _describe(exc: BaseException) -> str:
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
+    while getattr(exc, "exceptions", None):  # an ExceptionGroup from the client's task group
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
