@@ -28,6 +28,8 @@ DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "targets" / "emulator
 EMULATOR_SCHEME = "emulator://"
 DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
 DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+#: The image input.image.url sends to live services (a Wikimedia image, as the later seed uses).
+PUBLIC_IMAGE_URL = "https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/280px-PNG_transparency_demonstration_1.png"
 
 Capability = Literal[
     "reasoning",
@@ -72,6 +74,8 @@ class ResourceSpec(_Strict):
     image_deployment: Optional[str] = None
     #: the remote MCP server live tests name in `server_url` (emulator targets use a local one)
     mcp_server_url: Optional[str] = None
+    image_url: Optional[str] = None
+    """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
 
     @field_validator("endpoint")
@@ -157,6 +161,7 @@ class Target:
     entra_scope: str
     features: tuple[str, ...] = ("*",)
     mcp_server_url: Optional[str] = None
+    image_url: Optional[str] = None
 
     @property
     def is_v1(self) -> bool:
@@ -251,6 +256,7 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             entra_scope=resource.entra_scope or spec.defaults.entra_scope,
                             features=tuple(block.features),
                             mcp_server_url=resource.mcp_server_url,
+                            image_url=resource.image_url,
                         )
                     )
     return _merge_duplicates(path, targets)
