@@ -403,3 +403,14 @@ def batch_not_found(store_id: str, batch: str) -> ApiError:
 def invalid_purpose(purpose: object) -> ApiError:
     """azure-facts.md §3: Azure files accept purpose ``assistants`` and ``vision`` (not ``user_data``)."""
     return invalid_value("purpose", purpose, ("assistants", "vision", "batch", "fine-tune"))
+
+
+def image_stream_not_supported() -> ApiError:
+    """``stream=true`` with the image tool: azure-facts.md §4.6 says "Streaming and partial
+    images are not supported in the Azure Responses tool" (use the Images API instead)."""
+    return _openai(
+        400,
+        "Streaming is not supported with the 'image_generation' tool; use the Images API to stream partial images.",
+        "stream",
+        "unsupported_value",
+    )

@@ -73,3 +73,24 @@ def test_vector_store_and_file_delete_cleanly(client, target, created, documents
     for file_id in file_ids.values():
         gone = client.files.delete(file_id)
         assert gone.deleted is True and gone.id == file_id
+
+
+@pytest.mark.feature("tools.file_search")
+def test_streamed_file_search_reports_its_phases(client, target, created, documents):
+    store, file_ids = upload_documents(client, created, documents, "Employee Handbook")
+
+    events = list(client.responses.create(
+        model=target.deployment,
+        input=QUESTION,
+        tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 2}],
+        stream=True,
+    ))
+    final = events[-1].response
+    created.response(final.id)
+
+    expect.conformant_stream(events)
+    phases = [e.type for e in events if e.type.startswith("response.file_search_call.")]
+    assert phases == ["response.file_search_call.in_progress", "response.file_search_call.searching",
+                      "response.file_search_call.completed"]
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == final.output_text

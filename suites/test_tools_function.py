@@ -143,3 +143,19 @@ def test_parallel_function_calls_answer_each_call_id(client, target, created):
 
     expect.conformant_response(second)
     assert TEMPERATURE in second.output_text and "09:41" in second.output_text
+
+
+@pytest.mark.feature("tools.function")
+def test_streamed_function_call_arguments_add_up_to_the_call(client, target, created):
+    events = list(client.responses.create(
+        model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required", stream=True
+    ))
+    final = events[-1].response
+    created.response(final.id)
+
+    expect.conformant_stream(events)
+    [call] = function_calls(final)
+    deltas = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
+    [done] = [e for e in events if e.type == "response.function_call_arguments.done"]
+    assert deltas == done.arguments == call.arguments
+    valid_call(call, "get_weather", WEATHER_SCHEMA)

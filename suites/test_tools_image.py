@@ -69,3 +69,20 @@ def test_image_generation_without_the_deployment_header_is_refused(client, targe
     error = expect.azure_error(refused.value, 400)
     if target.is_v1:
         assert HEADER in error["message"], f"the refusal should name the {HEADER} header: {error['message']}"
+
+
+@pytest.mark.feature("tools.image_generation")
+def test_image_generation_stream_is_refused_or_has_no_partial_images(make_client, target, created):
+    # azure-facts §4.6: "Streaming and partial images are not supported in the Azure Responses
+    # tool". A refusal must be a clean 400; a stream, if any, must be conformant.
+    client = image_client(make_client, target)
+    try:
+        events = list(client.responses.create(model=target.deployment, input=PROMPT, tools=[{"type": "image_generation"}],
+                                              stream=True))
+    except openai.BadRequestError as refused:
+        if "stream" not in str(refused.message).lower():
+            raise  # refused for another reason (e.g. the tool on this api-version): the verdict decides
+        expect.azure_error(refused, 400)
+        return
+    created.response(events[-1].response.id)
+    expect.conformant_stream(events)

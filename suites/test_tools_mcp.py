@@ -118,3 +118,22 @@ def test_mcp_denied_approval_calls_nothing(client, target, created, mcp_server):
     expect.conformant_response(second)
     assert not items(second, "mcp_call")
     assert second.output_text
+
+
+@pytest.mark.feature("tools.mcp")
+def test_streamed_mcp_call_reports_listing_arguments_and_completion(client, target, created, mcp_server):
+    needs_local(mcp_server)
+    events = list(client.responses.create(
+        model=target.deployment, input=ADD, tools=[mcp_tool(mcp_server, require_approval="never")], stream=True
+    ))
+    final = events[-1].response
+    created.response(final.id)
+
+    expect.conformant_stream(events)
+    types = [e.type for e in events]
+    for expected in ("response.mcp_list_tools.completed", "response.mcp_call_arguments.done", "response.mcp_call.completed"):
+        assert expected in types, f"{expected} missing from the stream"
+    [call] = items(final, "mcp_call")
+    assert call.output == "5"
+    deltas = "".join(getattr(e, "delta", "") for e in events if e.type == "response.mcp_call_arguments.delta")
+    assert deltas == call.arguments

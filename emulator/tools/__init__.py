@@ -86,6 +86,8 @@ def _listed_before(ctx: ToolContext, label: object) -> list[dict[str, Any]] | No
 
 
 def _image(ctx: ToolContext, tool: dict[str, Any], text: str) -> ToolStep:
+    if ctx.req.stream:
+        raise errors.image_stream_not_supported()
     name = ctx.image_deployment
     if not name:
         raise errors.image_deployment_missing()

@@ -122,3 +122,29 @@ def test_an_unreachable_mcp_server_is_a_424(client):
     tool = {"type": "mcp", "server_label": "gone", "server_url": "http://127.0.0.1:9/mcp", "require_approval": "never"}
     resp = create(client, input="hi", tools=[tool])
     assert resp.status_code == 424 and "'gone'" in error_of(resp)["message"]
+
+
+def test_tool_items_stream_with_their_events(client):
+    from test_emulator_stream import sse_events
+
+    from conformance.checks import check_stream
+
+    cases = {
+        "function": ({"input": "Weather in London?", "tools": [WEATHER], "tool_choice": "required"},
+                     "response.function_call_arguments.done"),
+        "web_search": ({"input": "search the web for kittens", "tools": [{"type": "web_search"}]},
+                       "response.web_search_call.completed"),
+    }
+    for name, (body, expected) in cases.items():
+        events = sse_events(create(client, stream=True, **body))
+        assert check_stream(events) == [], name
+        assert expected in [e["type"] for e in events], name
+    deltas = "".join(e["delta"] for e in events if e["type"] == "response.output_text.delta")
+    assert deltas == events[-1]["response"]["output"][-1]["content"][0]["text"]
+
+
+def test_the_image_tool_does_not_stream(client):
+    resp = client.post("/openai/v1/responses", json={"model": "gpt-4o", "input": "draw", "stream": True,
+                                                     "tools": [{"type": "image_generation"}]},
+                       headers={"x-ms-oai-image-generation-deployment": "gpt-image-1"})
+    assert resp.status_code == 400 and error_of(resp)["param"] == "stream"
