@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 import openai
 
+from .sdk import vector_stores
 from .tagging import NAME_PREFIX, is_tagged_response
 
 # Path of an API call below /openai or /openai/v1.
@@ -45,7 +46,7 @@ def _files(client: Any) -> Iterator[str]:
 
 
 def _vector_stores(client: Any) -> Iterator[str]:
-    for item in client.vector_stores.list():
+    for item in vector_stores(client).list():
         if str(getattr(item, "name", "") or "").startswith(NAME_PREFIX):
             yield item.id
 
@@ -55,7 +56,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind("response", "responses", lambda c, i: c.responses.delete(i), None, _response_is_ours),
         Kind("file", "files", lambda c, i: c.files.delete(i), _files),
-        Kind("vector_store", "vector_stores", lambda c, i: c.vector_stores.delete(i), _vector_stores),
+        Kind("vector_store", "vector_stores", lambda c, i: vector_stores(c).delete(i), _vector_stores),
     )
 }
 

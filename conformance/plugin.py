@@ -149,14 +149,11 @@ def cassette_path(item: pytest.Item) -> Path:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[STATE]
-    if "target" not in getattr(item, "fixturenames", ()):
-        return
-    if state.live:
-        _skip_if_sdk_too_old(item)
+    _skip_if_sdk_too_old(item)
+    if state.live or "target" not in getattr(item, "fixturenames", ()):
         return
     if item.get_closest_marker("skip"):
         return
-    _skip_if_sdk_too_old(item)
     path = cassette_path(item)
     if not path.exists():
         pytest.fail(
@@ -167,14 +164,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _skip_if_sdk_too_old(item: pytest.Item) -> None:
-    """A feature newer than the installed SDK is `unsupported` by: sdk, not run."""
+    """A feature newer than the installed SDK's types: `unsupported` by sdk, with the versions."""
     from .results import SDK_SKIP
     from .sdk import SDK_VERSION, supports
 
     feature_id = _feature_of(item)
-    feature = feature_registry.get(feature_id) if feature_id else None
-    if feature is not None and not supports(feature.min_sdk):
-        reason = f"openai {SDK_VERSION} cannot express {feature.id} (needs >= {feature.min_sdk})"
+    if feature_id is None or "target" not in getattr(item, "fixturenames", ()):
+        return
+    feature = feature_registry.get(feature_id)
+    if not supports(feature.min_sdk):
+        reason = f"openai {SDK_VERSION} predates {feature.min_sdk}, the first SDK with types for {feature.id}"
         item.stash[SDK_SKIP] = reason
         pytest.skip(reason)
 

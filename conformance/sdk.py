@@ -23,3 +23,11 @@ def http_module():  # type: ignore[no-untyped-def]
     import importlib
 
     return importlib.import_module("httpx2" if version_tuple(SDK_VERSION) >= (3,) else "httpx")
+
+
+def vector_stores(client):  # type: ignore[no-untyped-def]
+    """`client.vector_stores`, or `client.beta.vector_stores` on SDKs before it left beta."""
+    api = getattr(client, "vector_stores", None)
+    if api is None:
+        api = getattr(getattr(client, "beta", None), "vector_stores", None)
+    return api

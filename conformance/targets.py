@@ -72,6 +72,8 @@ class ResourceSpec(_Strict):
     key_env: Optional[str] = None
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
+    #: the remote MCP server live tests name in `server_url` (emulator targets use a local one)
+    mcp_server_url: Optional[str] = None
     image_url: Optional[str] = None
     """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
@@ -158,6 +160,7 @@ class Target:
     key_env: str
     entra_scope: str
     features: tuple[str, ...] = ("*",)
+    mcp_server_url: Optional[str] = None
     image_url: Optional[str] = None
 
     @property
@@ -255,6 +258,7 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             key_env=resource.key_env or spec.defaults.key_env,
                             entra_scope=resource.entra_scope or spec.defaults.entra_scope,
                             features=tuple(block.features),
+                            mcp_server_url=resource.mcp_server_url,
                             image_url=resource.image_url,
                         )
                     )

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors, identity, models, responses, stream, versions
+from . import errors, files, identity, models, responses, stream, vector_stores, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
@@ -36,6 +36,8 @@ API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     ("/responses/{response_id}", "DELETE", responses.delete, True),
     ("/responses/{response_id}/input_items", "GET", responses.input_items, True),
     ("/models", "GET", models.list_models, False),
+    *files.ROUTES,
+    *vector_stores.ROUTES,
 )
 PREFIXES: tuple[tuple[str, versions.Flavour], ...] = (("/openai/v1", "v1"), ("/openai", "dated"))
 

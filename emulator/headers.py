@@ -35,6 +35,8 @@ class ReplyMeta:
     streaming: bool = False
     """The reply is an SSE stream (``azureai-fe-is-streaming: True`` on v1)."""
     started: float = field(default_factory=time.perf_counter)
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    """Operation-specific headers (e.g. ``openai-poll-after-ms`` on file batches)."""
 
 
 class HeaderBuilder:
@@ -78,4 +80,5 @@ class HeaderBuilder:
         if meta.v1:
             headers["skip-error-remapping"] = "true"
             headers["azureai-fe-is-streaming"] = "True" if meta.streaming else "False"
+        headers.update(meta.extra_headers)
         return headers

@@ -14,13 +14,13 @@ from .ids import item_id
 _HARM_CATEGORIES = ("hate", "sexual", "violence", "self_harm")
 
 
-def message_item(text: str, *, complete: bool = True) -> dict[str, Any]:
-    """An assistant output message with one ``output_text`` part."""
+def message_item(text: str, *, complete: bool = True, annotations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An assistant output message with one ``output_text`` part (annotations: citations)."""
     return {
         "id": item_id("message"),
         "type": "message",
         "status": "completed" if complete else "incomplete",
-        "content": [{"type": "output_text", "annotations": [], "logprobs": [], "text": text}],
+        "content": [{"type": "output_text", "annotations": annotations or [], "logprobs": [], "text": text}],
         "role": "assistant",
     }
 

@@ -100,6 +100,8 @@ class Profile(_Frozen):
     api_versions: ApiVersions
     resources: tuple[Resource, ...] = Field(min_length=1)
     features: dict[str, frozenset[str]] = Field(default_factory=dict)
+    feature_regions: dict[str, frozenset[str]] = Field(default_factory=dict)
+    """Features only some regions offer (region names as in resources); absent: everywhere."""
     defaults: Defaults = Defaults()
 
     @model_validator(mode="after")
@@ -116,6 +118,11 @@ class Profile(_Frozen):
         """
         allowed = self.features.get(feature)
         return allowed is None or api in allowed
+
+    def feature_in_region(self, feature: str, region: str) -> bool:
+        """Whether ``feature`` is offered in ``region`` (features not listed: everywhere)."""
+        allowed = self.feature_regions.get(feature)
+        return allowed is None or region in allowed
 
     def resource(self, name: str) -> Resource | None:
         """The resource called ``name``, or None."""

@@ -14,6 +14,8 @@ from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
 from .run import ENCRYPTED, execute
 from .store import Record
+from .tools import ToolContext, check_tools, run_tools
+from .tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
 
 
 def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
@@ -80,9 +82,14 @@ async def create(call: Call) -> Reply:
             raise errors.previous_response_not_found(req.previous_response_id)
         context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
+    check_tools(req.tools, call.api, call.state.profile, call.resource)
+    step = await run_tools(
+        ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],
+                    call.request.headers.get(IMAGE_DEPLOYMENT_HEADER))
+    )
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
-        images=images,
+        images=images, step=step,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
     if req.store:

@@ -18,6 +18,7 @@ from .ids import response_id
 from .profile import Deployment, Profile
 from .request import CreateRequest
 from .store import Record
+from .tools.step import ToolStep
 from .versions import Api
 from .vision import ImageInfo
 
@@ -72,6 +73,7 @@ def execute(
     seed: int = 0,
     now: float | None = None,
     images: Mapping[str, ImageInfo] | None = None,
+    step: ToolStep | None = None,
 ) -> Run:
     """Run the model over the conversation and build the finished Response."""
     created = float(int(time.time() if now is None else now))
@@ -106,8 +108,20 @@ def execute(
             sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
         output.append(objects.reasoning_item(summary, sealed_content))
 
-    completion = _complete(req, conversation, budget, seed)
-    output.append(objects.message_item(completion.text, complete=not completion.truncated))
+    tool_turns = step.turns if step is not None else []
+    if step is not None:
+        output.extend(step.items)
+        conversation = conversation + tool_turns
+    if step is not None and step.stop:
+        # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
+        completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
+    else:
+        if step is not None and step.answer is not None:
+            completion = model.truncate(step.answer, budget)
+        else:
+            completion = _complete(req, conversation, budget, seed)
+        notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
+        output.append(objects.message_item(completion.text, complete=not completion.truncated, annotations=notes))
     status = "incomplete" if completion.truncated else "completed"
 
     prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
@@ -124,7 +138,7 @@ def execute(
         reasoning=reasoning,
         request=req,
     )
-    own_turns = (*new_turns, model.Turn("assistant", completion.text))
+    own_turns = (*new_turns, *tool_turns, *([model.Turn("assistant", completion.text)] if completion.text else []))
     record = Record(
         response=response,
         input_items=items,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Authenticator
+from .filedata import FileData
 from .headers import HeaderBuilder
 from .profile import Profile, Resource, load_profile
 from .context import DEFAULT_CONTEXT_TOKENS
@@ -47,12 +48,15 @@ class EmulatorState:
     """A conversation longer than this refuses its next turn (context.py)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
+    file_data: dict[str, FileData] = field(init=False)
+    """Per resource: uploaded files and vector stores (file search)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
         self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
+        self.file_data = {r.name: FileData() for r in self.profile.resources}
 
     @classmethod
     def create(

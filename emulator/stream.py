@@ -30,6 +30,8 @@ from starlette.responses import StreamingResponse
 
 from .call import Call
 from .run import Run
+from .tools.events import TOOL_ITEM_TYPES, item_events
+from .tools.events import opened as tool_opened
 
 Event = dict[str, Any]
 
@@ -59,6 +61,8 @@ def _snapshot(response: dict[str, Any]) -> dict[str, Any]:
 
 def _opened(item: dict[str, Any]) -> dict[str, Any]:
     """An output item as ``output_item.added`` shows it: no parts yet."""
+    if item["type"] in TOOL_ITEM_TYPES:
+        return tool_opened(item)
     if item["type"] == "message":
         return {**item, "status": "in_progress", "content": []}
     if item["type"] == "reasoning":
@@ -105,6 +109,8 @@ def events(response: dict[str, Any]) -> list[Event]:
             out.extend(_message_events(index, item))
         elif item["type"] == "reasoning":
             out.extend(_reasoning_events(index, item))
+        elif item["type"] in TOOL_ITEM_TYPES:
+            out.extend(item_events(index, item))
         out.append({"type": "response.output_item.done", "output_index": index, "item": item})
     terminal = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
     out.append({"type": terminal, "response": response})

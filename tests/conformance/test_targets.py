@@ -88,3 +88,9 @@ def test_image_url_is_optional_and_reaches_the_target(tmp_path):
     assert all(t.image_url is None for t in load_targets(write(tmp_path, GOOD)))
     with_url = GOOD.replace('region = "eastus"', 'region = "eastus"\nimage_url = "https://example.com/a.png"')
     assert {t.image_url for t in load_targets(write(tmp_path, with_url))} == {"https://example.com/a.png"}
+
+
+def test_mcp_server_url_is_optional_and_reaches_the_target(tmp_path):
+    assert all(t.mcp_server_url is None for t in load_targets(write(tmp_path, GOOD)))
+    with_url = GOOD.replace('region = "eastus"', 'region = "eastus"\nmcp_server_url = "https://mcp.example.com/mcp"')
+    assert {t.mcp_server_url for t in load_targets(write(tmp_path, with_url))} == {"https://mcp.example.com/mcp"}

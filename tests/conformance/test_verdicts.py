@@ -108,3 +108,20 @@ def test_the_worst_verdict_of_a_cell_wins():
     assert combine([Verdict.SUPPORTED, Verdict.INCONCLUSIVE]) is Verdict.INCONCLUSIVE
     assert combine([Verdict.SUPPORTED, Verdict.SKIPPED]) is Verdict.SUPPORTED
     assert combine([Verdict.SKIPPED]) is Verdict.SKIPPED
+
+
+# The emulator's tool refusals (emulator/errors.py tool_not_supported) must come out
+# `unsupported` by the tool-type row even without a code, on dated versions and by region.
+TOOL_REFUSALS = [
+    "Tool type 'mcp' is not supported for api-version 2025-04-01-preview; it is available on the v1 API only.",
+    "Tool type 'image_generation' is not supported for api-version 2025-03-01-preview; it is available on the v1 API only.",
+    "Tool type 'code_interpreter' is not supported in region swedencentral.",
+]
+
+
+@pytest.mark.parametrize("message", TOOL_REFUSALS)
+@pytest.mark.parametrize("code", [None, "unsupported_value"])
+def test_a_tool_refused_on_this_api_version_or_region_is_unsupported(message, code):
+    error = {"message": message, "type": "invalid_request_error", "param": "tools[0].type", "code": code}
+    verdict, evidence = from_exception(api_error(400, error))
+    assert verdict is Verdict.UNSUPPORTED and evidence.by == "service"

@@ -56,3 +56,14 @@ def test_missing_and_invalid_toml(tmp_path):
 def test_store_rejects_zero_bound():
     with pytest.raises(ValueError):
         ResponseStore(0)
+
+
+def test_tool_gates_in_the_default_profile():
+    from emulator.profile import load_profile
+
+    profile = load_profile()
+    assert profile.feature_enabled("web_search", "v1") and not profile.feature_enabled("web_search", "2025-04-01-preview")
+    assert not profile.feature_enabled("mcp", "2025-04-01-preview") and profile.feature_enabled("mcp", "v1")
+    assert profile.feature_in_region("code_interpreter", "eastus2")
+    assert not profile.feature_in_region("code_interpreter", "swedencentral")
+    assert profile.feature_in_region("file_search", "swedencentral")
