@@ -63,12 +63,14 @@ def tag_body(method: str, path: str, content: bytes) -> Optional[bytes]:
 
 
 def _retag(request: Any) -> None:
+    if request.method != "POST" or "json" not in request.headers.get("content-type", ""):
+        return  # uploads (multipart) stream their body: nothing to tag there
     tagged = tag_body(request.method, request.url.path, request.content)
     if tagged is None:
         return
-    import httpx2
+    from .sdk import http_module
 
-    request.stream = httpx2.ByteStream(tagged)
+    request.stream = http_module().ByteStream(tagged)
     request._content = tagged
     request.headers["content-length"] = str(len(tagged))
 
