@@ -34,7 +34,10 @@ async def upload(call: Call) -> Reply:
     data = data_of(call)
     if not call.request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise errors.invalid_request("Expected a multipart/form-data body with 'file' and 'purpose'.", "file")
-    form = await call.request.form(max_part_size=MAX_BYTES)
+    try:
+        form = await call.request.form(max_part_size=MAX_BYTES)
+    except Exception as exc:  # Starlette/python-multipart raise several types for a broken body
+        raise errors.invalid_request(f"Could not parse the multipart/form-data body: {exc}.", "file") from None
     purpose = form.get("purpose")
     upload_ = form.get("file")
     if purpose is None:

@@ -29,7 +29,36 @@ def _store(call: Call) -> VectorStore:
 
 async def _body(call: Call) -> dict[str, Any]:
     raw = await call.request.body()
-    return decode_body(raw) if raw.strip() else {}
+    body = decode_body(raw) if raw.strip() else {}
+    if not isinstance(body, dict):
+        raise errors.invalid_type("body", "an object", type(body).__name__)
+    return body
+
+
+def _metadata(body: dict[str, Any]) -> dict[str, str]:
+    metadata = body.get("metadata") or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise errors.invalid_type("metadata", "an object of strings", "another type")
+    return metadata
+
+
+def _chunking(value: Any) -> dict[str, Any]:
+    """OpenAI's chunking strategies: `auto`, or `static` with two bounded integers."""
+    if value is None:
+        return {"type": "auto"}
+    if isinstance(value, dict) and value.get("type") == "auto":
+        return value
+    static = value.get("static") if isinstance(value, dict) and value.get("type") == "static" else None
+    if isinstance(static, dict):
+        size, overlap = static.get("max_chunk_size_tokens"), static.get("chunk_overlap_tokens")
+        if (isinstance(size, int) and isinstance(overlap, int) and not isinstance(size, bool)
+                and not isinstance(overlap, bool) and 100 <= size <= 4096 and 0 <= overlap <= size // 2):
+            return value
+    raise errors.invalid_request(
+        "Invalid 'chunking_strategy': expected {'type': 'auto'} or {'type': 'static', 'static': "
+        "{'max_chunk_size_tokens': 100..4096, 'chunk_overlap_tokens': 0..max/2}}.",
+        "chunking_strategy", "invalid_value",
+    )
 
 
 def _file_ids(body: dict[str, Any]) -> list[str]:
@@ -40,7 +69,7 @@ def _file_ids(body: dict[str, Any]) -> list[str]:
 
 
 def _attach(call: Call, store: VectorStore, ids: list[str], chunking: Any, status: str) -> None:
-    chunking = chunking if isinstance(chunking, dict) else {"type": "auto"}
+    chunking = _chunking(chunking)
     for fid in ids:
         store.attach(stored(call, fid), chunking, status)
 
@@ -50,7 +79,7 @@ async def create(call: Call) -> Reply:
     name = body.get("name")
     if name is not None and not isinstance(name, str):
         raise errors.invalid_type("name", "a string", "another type")
-    store = VectorStore(vector_store_id(), name, dict(body.get("metadata") or {}))
+    store = VectorStore(vector_store_id(), name, dict(_metadata(body)))
     _attach(call, store, _file_ids(body), body.get("chunking_strategy"), "completed")
     data_of(call).vector_stores[store.id] = store
     return 200, store.object()
