@@ -151,6 +151,24 @@ def _mismatch_text(exc: BaseException) -> str:
     return str(exc)
 
 
+def quick_report(item: pytest.Item, call: pytest.CallInfo[None]) -> Optional[pytest.TestReport]:
+    """A cheap report for an exception whose verdict is unsupported or inconclusive (the
+    wrapper rewrites its outcome), or None to let pytest build the usual one."""
+    excinfo = call.excinfo
+    if excinfo is None or _replay_mismatch(excinfo.value) is not None:
+        return None
+    verdict, _ = from_exception(excinfo.value)
+    if verdict not in (Verdict.UNSUPPORTED, Verdict.INCONCLUSIVE):
+        return None
+    path, line, _ = item.location
+    sections = [(f"Captured {key} {call.when}", content) for rwhen, key, content in item._report_sections if rwhen == call.when]
+    return pytest.TestReport(
+        item.nodeid, item.location, {name: 1 for name in item.keywords}, "failed",
+        (path, (line or 0) + 1, f"{type(excinfo.value).__name__}: {excinfo.value}"), call.when,
+        sections, call.duration, call.start, call.stop, item.user_properties,
+    )
+
+
 def _rewrite(report: pytest.TestReport, verdict: Verdict, evidence: Evidence, item: pytest.Item) -> None:
     """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence."""
     summary = " ".join(str(p) for p in (evidence.status, evidence.code, evidence.message or evidence.detail) if p)
