@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .cache import cached
 from .bodies import Kind, classify, dump_json, header_value
 from .compression import decode_body
 from .provenance import KEY as PROVENANCE_KEY
@@ -165,6 +166,10 @@ def _load_response(stored: dict[str, Any]) -> dict[str, Any]:
 
 def deserialize(cassette_string: str) -> dict[str, Any]:
     """vcrpy's cassette dict from YAML text; provenance is dropped (see read_provenance)."""
+    return cached(cassette_string, _parse)  # type: ignore[no-any-return]
+
+
+def _parse(cassette_string: str) -> dict[str, Any]:
     data = yaml.load(cassette_string, Loader=_Loader)
     if not isinstance(data, dict):
         return {"interactions": []}
