@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors
+from . import background, errors
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -49,10 +49,8 @@ async def create(call: Call) -> Reply:
     req = parse_create(body)
     _check_model_params(req, deployment)
     if req.background:
-        raise errors.invalid_request(
-            "Background mode is not implemented in this emulator yet.", "background", "unsupported_value"
-        )
-    if req.stream and call.state.streamer is None:
+        background.check_allowed(call, req)
+    elif req.stream and call.state.streamer is None:
         raise errors.streaming_not_implemented()
     parent: Record | None = None
     if req.previous_response_id is not None:
@@ -63,6 +61,8 @@ async def create(call: Call) -> Reply:
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
+    if req.background:
+        return background.start(call, req, run, deployment)
     if req.store:
         call.store.put(run.record)
     if req.stream:
@@ -85,7 +85,7 @@ async def retrieve(call: Call) -> Reply:
     call.meta.openai_meta = True
     record = _stored(call)
     if call.request.query_params.get("stream") in ("true", "True", "1"):
-        raise errors.streaming_not_implemented()
+        return background.resume(call, record)
     return 200, record.response
 
 

@@ -25,6 +25,7 @@ import uvicorn
 from . import __version__
 from .app import create_app
 from .profile import Profile
+from .faults import Injector, fault_settings
 from .state import EmulatorState, resolve_api_key
 from .store import DEFAULT_MAX_RESPONSES
 
@@ -126,6 +127,9 @@ class Emulator:
         ready_file: str | os.PathLike[str] | None = None,
         log_level: str = "warning",
         access_log: bool = False,
+        background_ms: int | None = None,
+        faults: float | None = None,
+        fault_seed: int | None = None,
     ) -> None:
         key, self.api_key_generated = resolve_api_key(api_key)
         self.state = EmulatorState.create(
@@ -133,7 +137,10 @@ class Emulator:
             api_key=key,
             seed=seed,
             max_responses=max_responses,
+            background_ms=background_ms,
         )
+        if faults is not None or fault_seed is not None:
+            self.state.faults = Injector(fault_settings(self.state.profile.faults, faults, fault_seed))
         self.host = host
         self.port = port
         self.ready_file = ready_file
@@ -165,6 +172,8 @@ class Emulator:
             "identity_header": self.state.identity_header,
             "api_key": self.api_key,
             "version": __version__,
+            # Live counters (a Counter is a dict): /emulator/info shows the faults injected so far.
+            "faults": self.state.faults.counts,
         }
 
     async def serve(self, on_ready: Callable[[dict[str, Any]], None] | None = None) -> None:

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Authenticator
+from .background import Jobs
+from .faults import Injector
 from .headers import HeaderBuilder
-from .profile import Profile, Resource, load_profile
+from .profile import FaultSpec, Profile, Resource, load_profile
 from .store import DEFAULT_MAX_RESPONSES, ResponseStore
 
 API_KEY_ENV = "EMULATOR_API_KEY"
@@ -42,9 +44,17 @@ class EmulatorState:
     """The ``/emulator/info`` document (also written to the ready file)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
+    background_ms: int | None = None
+    """Running time of every background response (overrides the profile), in ms."""
+    fault_spec: FaultSpec | None = None
+    """Fault injection settings (overrides the profile's ``[faults]``)."""
+    jobs: Jobs = field(init=False)
+    faults: Injector = field(init=False)
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
+        self.jobs = Jobs()
+        self.faults = Injector(self.fault_spec or self.profile.faults)
         self.stores = {r.name: ResponseStore(self.max_responses) for r in self.profile.resources}
 
     @classmethod
@@ -56,6 +66,8 @@ class EmulatorState:
         seed: int = 0,
         max_responses: int = DEFAULT_MAX_RESPONSES,
         identity_header: str | None = None,
+        background_ms: int | None = None,
+        fault_spec: FaultSpec | None = None,
     ) -> EmulatorState:
         """State with a loaded profile; ``api_key`` as :func:`resolve_api_key` decides."""
         if not isinstance(profile, Profile):
@@ -67,6 +79,8 @@ class EmulatorState:
             identity_header=identity_header or secrets.token_urlsafe(24),
             seed=seed,
             max_responses=max_responses,
+            background_ms=background_ms,
+            fault_spec=fault_spec,
         )
 
     def bind_ports(self, ports: Mapping[int, str]) -> None:

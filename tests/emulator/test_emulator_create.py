@@ -250,7 +250,7 @@ def test_unknown_parameter(client):
         ({"input": "hi", "reasoning": {"effort": "huge"}}, "reasoning.effort", "invalid_value"),
         ({"input": "hi", "reasoning": {"effort": "low"}}, "reasoning.effort", "unsupported_parameter"),
         ({"input": "hi", "stream": True}, "stream", "unsupported_value"),
-        ({"input": "hi", "background": True}, "background", "unsupported_value"),
+        ({"input": "hi", "background": True, "store": False}, "store", None),
         ({"input": "hi", "previous_response_id": 7}, "previous_response_id", "invalid_type"),
     ],
 )  # fmt: skip
