@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import pytest
 
 from .targets import Target
-from .verdicts import Evidence, Verdict, combine, from_exception
+from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
 
 if TYPE_CHECKING:
     from .report.model import Report
@@ -35,12 +35,14 @@ class HttpLog:
     requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    last_headers: dict[str, str] = field(default_factory=dict)
 
     def observe(self, status: int, headers: Any, body: Any) -> None:
         self.requests += 1
         self.last_status = status
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
+        self.last_headers = telling_headers(headers)
         usage = body.get("usage") if isinstance(body, dict) else None
         if isinstance(usage, dict):
             self.input_tokens += int(usage.get("input_tokens") or 0)
@@ -112,6 +114,8 @@ class Results:
         if log is not None and evidence.status is None:
             evidence.status = log.last_status
             evidence.request_id = evidence.request_id or log.last_request_id
+        if log is not None and verdict in (Verdict.FAILED, Verdict.INCONCLUSIVE) and not evidence.headers:
+            evidence.headers = log.last_headers
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
         self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage))
         return report

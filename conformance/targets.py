@@ -71,6 +71,14 @@ class ResourceSpec(_Strict):
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
     deployments: list[DeploymentSpec] = Field(min_length=1)
+    # Resilience, per resource: the SDK retries 429/5xx/connection errors honouring
+    # retry-after(-ms) (azure-facts.md §6.2) up to max_retries times; timeout is per request.
+    max_retries: int = Field(default=2, ge=0, le=10)
+    timeout: float = Field(default=60.0, gt=0)
+    # Background polling (live only; replay never waits): seconds between retrieves and the
+    # bound after which a still-running response is inconclusive.
+    poll_interval: float = Field(default=1.0, ge=0)
+    poll_timeout: float = Field(default=300.0, gt=0)
 
     @field_validator("endpoint")
     @classmethod
@@ -154,6 +162,10 @@ class Target:
     key_env: str
     entra_scope: str
     features: tuple[str, ...] = ("*",)
+    max_retries: int = 2
+    timeout: float = 60.0
+    poll_interval: float = 1.0
+    poll_timeout: float = 300.0
 
     @property
     def is_v1(self) -> bool:
@@ -247,6 +259,10 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             key_env=resource.key_env or spec.defaults.key_env,
                             entra_scope=resource.entra_scope or spec.defaults.entra_scope,
                             features=tuple(block.features),
+                            max_retries=resource.max_retries,
+                            timeout=resource.timeout,
+                            poll_interval=resource.poll_interval,
+                            poll_timeout=resource.poll_timeout,
                         )
                     )
     return _merge_duplicates(path, targets)
