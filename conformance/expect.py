@@ -17,7 +17,8 @@ def wire_dict(obj: Any) -> dict[str, Any]:
     """The JSON object behind an SDK model: its fields as sent, Azure extras included."""
     if isinstance(obj, dict):
         return obj
-    return obj.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    # warnings=False: the SDK's parsed unions (e.g. ParsedResponse.output) warn on every dump.
+    return obj.model_dump(mode="json", exclude_unset=True, by_alias=True, warnings=False)
 
 
 def conformant_response(response: Any) -> None:

@@ -28,6 +28,8 @@ DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "targets" / "emulator
 EMULATOR_SCHEME = "emulator://"
 DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
 DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+#: The image input.image.url sends to live services (a Wikimedia image, as the later seed uses).
+PUBLIC_IMAGE_URL = "https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/280px-PNG_transparency_demonstration_1.png"
 
 Capability = Literal[
     "reasoning",
@@ -70,6 +72,8 @@ class ResourceSpec(_Strict):
     key_env: Optional[str] = None
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
+    image_url: Optional[str] = None
+    """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
     # Resilience, per resource: the SDK retries 429/5xx/connection errors honouring
     # retry-after(-ms) (azure-facts.md §6.2) up to max_retries times; timeout is per request.
@@ -166,6 +170,7 @@ class Target:
     timeout: float = 60.0
     poll_interval: float = 1.0
     poll_timeout: float = 300.0
+    image_url: Optional[str] = None
 
     @property
     def is_v1(self) -> bool:
@@ -263,6 +268,7 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             timeout=resource.timeout,
                             poll_interval=resource.poll_interval,
                             poll_timeout=resource.poll_timeout,
+                            image_url=resource.image_url,
                         )
                     )
     return _merge_duplicates(path, targets)

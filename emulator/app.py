@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import background, errors, identity, models, responses, versions
+from . import background, errors, identity, models, responses, stream, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
@@ -91,6 +91,8 @@ def _endpoint(
 
 def create_app(state: EmulatorState) -> Starlette:
     """The ASGI app serving every resource of ``state`` (resource chosen by local port)."""
+    if state.streamer is None:
+        state.streamer = stream.sse_response
 
     async def info(request: Request) -> Response:
         return JSONResponse(state.info)

@@ -9,13 +9,17 @@ replayed to the model as one conversation.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from .ids import item_id
 from .model import Turn
 
 _TEXT_KEYS = ("text", "refusal")
+
+
+class Described(Protocol):
+    def describe(self) -> str: ...
 
 
 def normalize_message(item: dict[str, Any]) -> dict[str, Any]:
@@ -52,48 +56,52 @@ def normalize_input(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _content_text(content: object) -> tuple[str, int]:
+def _content_text(content: object, images_info: Mapping[str, Described] | None = None) -> tuple[str, int, tuple[str, ...]]:
     if isinstance(content, str):
-        return content, 0
+        return content, 0, ()
     texts: list[str] = []
     images = 0
+    seen: list[str] = []
     if isinstance(content, list):
         for part in content:
             if not isinstance(part, dict):
                 continue
             if part.get("type") == "input_image":
                 images += 1
+                info = (images_info or {}).get(part.get("image_url") or "")
+                if info is not None:
+                    seen.append(info.describe())
                 continue
             for key in _TEXT_KEYS:
                 value = part.get(key)
                 if isinstance(value, str):
                     texts.append(value)
                     break
-    return "\n".join(texts), images
+    return "\n".join(texts), images, tuple(seen)
 
 
-def turn_of(item: dict[str, Any]) -> Turn | None:
+def turn_of(item: dict[str, Any], images_info: Mapping[str, Described] | None = None) -> Turn | None:
     """The model's view of one stored item (None for items that carry no text)."""
     kind = item.get("type", "message")
     if kind == "message":
-        text, images = _content_text(item.get("content"))
-        return Turn(item.get("role", "user"), text, images)
+        text, images, seen = _content_text(item.get("content"), images_info)
+        return Turn(item.get("role", "user"), text, images, seen)
     if kind == "function_call":
         return Turn("assistant", f"{item.get('name', '')}({item.get('arguments', '')})")
     if kind in ("function_call_output", "custom_tool_call_output", "computer_call_output"):
         output = item.get("output")
         if isinstance(output, str):
             return Turn("tool", output)
-        text, images = _content_text(output)
-        return Turn("tool", text or json.dumps(output), images)
+        text, images, seen = _content_text(output, images_info)
+        return Turn("tool", text or json.dumps(output), images, seen)
     return None
 
 
-def turns_of(items: Iterable[dict[str, Any]]) -> list[Turn]:
-    """Turns for the items that carry text, in order."""
+def turns_of(items: Iterable[dict[str, Any]], images_info: Mapping[str, Described] | None = None) -> list[Turn]:
+    """Turns for the items that carry text, in order (with what vision saw of their images)."""
     turns: list[Turn] = []
     for item in items:
-        turn = turn_of(item)
+        turn = turn_of(item, images_info)
         if turn is not None:
             turns.append(turn)
     return turns

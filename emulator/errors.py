@@ -217,6 +217,61 @@ def invalid_request(message: str, param: str | None = None, code: str | None = N
     return _openai(400, message, param, code)
 
 
+def invalid_json_schema(name: str, problem: str) -> ApiError:
+    """A ``text.format`` json_schema that strict mode rejects (azure-facts.md §4.3 rules).
+
+    OpenAI's wording and code; Azure relays the backend's body. The notes give no Azure sample.
+    """
+    return _openai(400, f"Invalid schema for response_format '{name}': {problem}", "text.format.schema", "invalid_json_schema")
+
+
+def invalid_image(param: str) -> ApiError:
+    """An ``input_image`` whose bytes are not a PNG, JPEG, WebP or non-animated GIF.
+
+    Not in the notes: OpenAI's "invalid image" wording and an ``invalid_image_format`` code as
+    seen for chat completions; the formats are azure-facts.md §4.5.
+    """
+    return _openai(
+        400,
+        "Invalid image: the image data you provided does not represent a valid image. Supported "
+        "formats are PNG, JPEG, WebP and non-animated GIF.",
+        param,
+        "invalid_image_format",
+    )
+
+
+def image_url_unreachable(url: str, param: str) -> ApiError:
+    """An ``image_url`` the service could not download.
+
+    Not in the notes: OpenAI's "Error while downloading <url>." wording with code
+    ``invalid_image_url``. The emulator has no internet access, so every non-loopback URL
+    gets this, as an unreachable URL does on Azure.
+    """
+    return _openai(400, f"Error while downloading {url}.", param, "invalid_image_url")
+
+
+def encrypted_reasoning_unsupported() -> ApiError:
+    """``include=["reasoning.encrypted_content"]`` on an api-version without it.
+
+    azure-facts.md §1.1: encrypted reasoning items arrived with the v1 API. The exact refusal is
+    not in the notes; an ``unsupported_value`` 400 on ``include`` is the backend's usual form.
+    """
+    return _openai(
+        400,
+        "Unsupported value: 'include' does not support 'reasoning.encrypted_content' with this API version.",
+        "include",
+        "unsupported_value",
+    )
+
+
+def invalid_encrypted_content(item: str) -> ApiError:
+    """A reasoning item passed back whose ``encrypted_content`` does not verify.
+
+    Not in the notes: OpenAI's wording and code for tampered encrypted reasoning.
+    """
+    return _openai(400, f"The encrypted content for item {item} could not be verified.", None, "invalid_encrypted_content")
+
+
 def streaming_not_implemented() -> ApiError:
     """Placeholder until the SSE event generator is plugged in (emulator limitation)."""
     return invalid_request(

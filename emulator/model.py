@@ -75,6 +75,8 @@ class Turn:
     role: str
     text: str
     images: int = 0
+    seen: tuple[str, ...] = ()
+    """What vision decoded of this turn's images (e.g. "a 64x48 PNG image")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,7 @@ def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> s
             return f"Understood. I will remember the code word {defined[-1]}."
     if instructions and _OK_RE.search(instructions):
         return "OK"
+    seen = f"I see {' and '.join(latest.seen)}. " if latest is not None and latest.seen else ""
     rng = random.Random(_seed_for(turns, instructions, seed))
     if not text.strip() and latest is not None and latest.images:
         topic = "the image"
@@ -167,7 +170,7 @@ def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> s
     opener = rng.choice(_OPENERS).format(topic=topic)
     body = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAIMS)}."
     closer = f"In short, {rng.choice(_CLAIMS)}."
-    return f"{opener} {body} {closer}"
+    return f"{seen}{opener} {body} {closer}"
 
 
 def generate(turns: Sequence[Turn], instructions: str | None, max_output_tokens: int | None, seed: int = 0) -> Completion:
@@ -175,8 +178,12 @@ def generate(turns: Sequence[Turn], instructions: str | None, max_output_tokens:
     return truncate(respond(turns, instructions, seed), max_output_tokens)
 
 
-def summarize(turns: Sequence[Turn], seed: int = 0) -> str:
-    """A deterministic reasoning summary for reasoning deployments."""
+def summarize(turns: Sequence[Turn], seed: int = 0, style: str = "auto") -> list[str]:
+    """Deterministic reasoning summary parts: one for ``concise``, two for ``auto``/``detailed``."""
     latest = next((t for t in reversed(turns) if t.role != "assistant"), None)
     topic = _topic(latest.text) if latest is not None else "the request"
-    return f"**Answering the question**\n\nThe user asks about {topic}. I will give a short, direct answer."
+    parts = [f"**Answering the question**\n\nThe user asks about {topic}. I will give a short, direct answer."]
+    if style != "concise":
+        detail = "I check the earlier turns first." if len(turns) > 1 else "There is no earlier context to check."
+        parts.append(f"**Checking the context**\n\n{detail} Then I answer plainly.")
+    return parts

@@ -25,10 +25,14 @@ def message_item(text: str, *, complete: bool = True) -> dict[str, Any]:
     }
 
 
-def reasoning_item(summary: str | None) -> dict[str, Any]:
-    """A reasoning output item; ``summary`` is empty unless a summary was asked for."""
-    parts = [] if summary is None else [{"type": "summary_text", "text": summary}]
-    return {"id": item_id("reasoning"), "type": "reasoning", "summary": parts}
+def reasoning_item(summary: list[str] | None, encrypted_content: str | None = None) -> dict[str, Any]:
+    """A reasoning output item; ``summary`` is empty unless a summary was asked for, and
+    ``encrypted_content`` is present only when the request included it."""
+    parts = [{"type": "summary_text", "text": text} for text in summary or ()]
+    item: dict[str, Any] = {"id": item_id("reasoning"), "type": "reasoning", "summary": parts}
+    if encrypted_content is not None:
+        item["encrypted_content"] = encrypted_content
+    return item
 
 
 def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0, cached_tokens: int = 0) -> dict[str, Any]:

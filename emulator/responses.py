@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import background, errors
+from . import background, errors, schema, sealed, vision
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
-from .run import execute
+from .run import ENCRYPTED, execute
 from .store import Record
 
 
@@ -42,12 +42,31 @@ def _check_model_params(req: CreateRequest, deployment: Deployment) -> None:
         raise errors.unsupported_parameter("reasoning.effort")
 
 
+def _check_format(req: CreateRequest) -> None:
+    """A strict json_schema must pass strict mode's rules (azure-facts.md §4.3)."""
+    fmt = req.text.get("format") or {}
+    if fmt.get("type") == "json_schema" and fmt.get("strict") is True:
+        schema.check_strict(str(fmt.get("name")), fmt["schema"])
+
+
+def _check_reasoning_items(req: CreateRequest, call: Call) -> None:
+    """Encrypted reasoning is v1-only (profile gate), and blobs passed back must verify."""
+    if ENCRYPTED in req.include and not call.state.profile.feature_enabled("encrypted_reasoning", call.api.name):
+        raise errors.encrypted_reasoning_unsupported()
+    for item in req.input:
+        if item.get("type") == "reasoning" and item.get("encrypted_content") is not None:
+            if sealed.unseal(item["encrypted_content"]) is None:
+                raise errors.invalid_encrypted_content(str(item.get("id")))
+
+
 async def create(call: Call) -> Reply:
     """``POST /responses``."""
     body = decode_body(await call.request.body())
     deployment = _deployment(call, body)
     req = parse_create(body)
     _check_model_params(req, deployment)
+    _check_format(req)
+    _check_reasoning_items(req, call)
     if req.background:
         background.check_allowed(call, req)
     elif req.stream and call.state.streamer is None:
@@ -57,8 +76,10 @@ async def create(call: Call) -> Reply:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
+    images = await vision.resolve(req.input)
     run = execute(
-        req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed
+        req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
+        images=images,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
     if req.background:

@@ -6,17 +6,22 @@ later, replayed as an SSE event sequence.
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import model, objects
+from . import model, objects, schema, sealed
 from .conversation import normalize_input, turns_of
 from .ids import response_id
 from .profile import Deployment, Profile
 from .request import CreateRequest
 from .store import Record
 from .versions import Api
+from .vision import ImageInfo
+
+ENCRYPTED = "reasoning.encrypted_content"
 
 # Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
 REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 48, "max": 64}
@@ -43,6 +48,20 @@ def _reasoning_echo(req: CreateRequest, deployment: Deployment) -> dict[str, Any
     }
 
 
+def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | None, seed: int) -> model.Completion:
+    """Plain text, or JSON that fits ``text.format`` (azure-facts.md §4.3)."""
+    fmt = req.text.get("format") or {}
+    latest = next((t.text for t in reversed(conversation) if t.role != "assistant"), "")
+    if fmt.get("type") == "json_schema":
+        prompt = " ".join(t.text for t in conversation if t.role != "assistant")
+        value = schema.instance(fmt["schema"], prompt)
+        return model.truncate(json.dumps(value, separators=(",", ":")), budget)
+    if fmt.get("type") == "json_object":
+        answer = model.respond(conversation, req.instructions, seed)
+        return model.truncate(json.dumps({"answer": answer, "question": latest}), budget)
+    return model.generate(conversation, req.instructions, budget, seed)
+
+
 def execute(
     req: CreateRequest,
     *,
@@ -52,11 +71,12 @@ def execute(
     parent: Record | None,
     seed: int = 0,
     now: float | None = None,
+    images: Mapping[str, ImageInfo] | None = None,
 ) -> Run:
     """Run the model over the conversation and build the finished Response."""
     created = float(int(time.time() if now is None else now))
     items = normalize_input(req.input)
-    new_turns = turns_of(items)
+    new_turns = turns_of(items, images)
     history = parent.history() if parent is not None else []
     conversation = history + new_turns
 
@@ -80,10 +100,13 @@ def execute(
             and "reasoning_summary" in deployment.capabilities
             and profile.feature_enabled("reasoning_summary", api.name)
         ):
-            summary = model.summarize(conversation, seed)
-        output.append(objects.reasoning_item(summary))
+            summary = model.summarize(conversation, seed, reasoning["summary"])
+        sealed_content = None
+        if ENCRYPTED in req.include:
+            sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
+        output.append(objects.reasoning_item(summary, sealed_content))
 
-    completion = model.generate(conversation, req.instructions, budget, seed)
+    completion = _complete(req, conversation, budget, seed)
     output.append(objects.message_item(completion.text, complete=not completion.truncated))
     status = "incomplete" if completion.truncated else "completed"
 

@@ -65,3 +65,21 @@ class AppClient:
     def close(self) -> None:
         self._loop.run_until_complete(self._client.aclose())
         self._loop.close()
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
+    """A small real image in ``fmt`` (PNG, JPEG, WEBP, GIF)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def data_url(fmt: str = "PNG", size: tuple[int, int] = (8, 6), mime: str | None = None) -> str:
+    import base64
+
+    mime = mime or f"image/{fmt.lower()}"
+    return f"data:{mime};base64,{base64.b64encode(image_bytes(fmt, size)).decode()}"

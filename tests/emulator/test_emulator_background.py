@@ -110,3 +110,28 @@ def test_timing_per_deployment_and_override():
     assert timing_for(profile, slow, 10).running == 0.01
     plain = Deployment(name="y", model="y", version="1")
     assert timing_for(profile, plain, None).running == profile.background.running_ms / 1000
+
+
+def _sse(text: str) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+
+
+def test_a_background_stream_starts_queued_and_resumes_without_gaps(http):
+    with http.stream("POST", "/openai/v1/responses",
+                     json={"model": "gpt-4o", "input": "Tell me a story", "background": True, "stream": True}) as r:
+        assert r.status_code == 200
+        full = _sse(r.read().decode())
+    assert full[0]["type"] == "response.queued" and full[0]["response"]["status"] == "queued"
+    assert full[-1]["type"] == "response.completed"
+    assert [e["sequence_number"] for e in full] == list(range(len(full)))
+
+    resumed = http.get(f"/openai/v1/responses/{full[0]['response']['id']}", params={"stream": "true", "starting_after": 2})
+    assert _sse(resumed.text) == full[3:]
+
+
+def test_a_response_created_without_stream_cannot_be_resumed(http):
+    body = _create(http, background=True).json()
+    refused = http.get(f"/openai/v1/responses/{body['id']}", params={"stream": "true"})
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream"

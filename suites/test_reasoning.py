@@ -1,0 +1,78 @@
+"""reasoning.*: effort, summaries (streamed and not) and stateless encrypted reasoning.
+
+Seeds: responses-reasoning-aoai*.py (effort high), responses-basic-reasoning-summary-aoai.py
+(summary auto, print each summary text) and the later responses-basic-stateless-aoai-v1.py
+(store=False, include=["reasoning.encrypted_content"]).
+"""
+
+import pytest
+
+from conformance import expect
+
+QUESTION = "How many r's are in the word strawberry?"
+
+
+def _reasoning_items(response):
+    return [item for item in response.output if item.type == "reasoning"]
+
+
+@pytest.mark.feature("reasoning.effort")
+def test_effort_is_echoed_and_reasoning_tokens_are_counted(client, target, created):
+    response = client.responses.create(model=target.deployment, input=QUESTION, reasoning={"effort": "high"})
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    assert response.reasoning.effort == "high"
+    assert response.usage.output_tokens_details.reasoning_tokens >= 0
+    assert response.output_text.strip()
+
+
+@pytest.mark.feature("reasoning.summary")
+def test_summary_comes_back_as_reasoning_items(client, target, created):
+    response = client.responses.create(
+        model=target.deployment, input=QUESTION, reasoning={"effort": "high", "summary": "auto"}
+    )
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    summaries = [part.text for item in _reasoning_items(response) for part in item.summary]
+    # "Even when enabled, reasoning summaries are not guaranteed" (azure-facts.md §4.4):
+    # the contract is the shape, checked above; the emulator always sends one.
+    if target.on_emulator:
+        assert summaries and all(text.strip() for text in summaries)
+
+
+@pytest.mark.feature("reasoning.summary")
+def test_summary_streams_as_summary_events(client, target, created):
+    events = list(client.responses.create(
+        model=target.deployment, input=QUESTION, reasoning={"effort": "high", "summary": "auto"}, stream=True
+    ))
+    created.response(events[-1].response.id)
+
+    expect.conformant_stream(events)
+    deltas = "".join(e.delta for e in events if e.type == "response.reasoning_summary_text.delta")
+    streamed = [part.text for item in _reasoning_items(events[-1].response) for part in item.summary]
+    assert deltas == "".join(streamed)
+    if target.on_emulator:
+        assert deltas.strip()
+
+
+@pytest.mark.feature("reasoning.encrypted_content")
+def test_stateless_round_trip_with_encrypted_reasoning(client, target):
+    history = [{"role": "user", "content": "Remember the code word: ZEBRA-42. Reply with OK."}]
+    first = client.responses.create(
+        model=target.deployment, input=history, store=False, include=["reasoning.encrypted_content"]
+    )
+    expect.conformant_response(first)
+    reasoning = _reasoning_items(first)
+    assert reasoning and all(item.encrypted_content for item in reasoning)
+
+    # Stateless: no previous_response_id; the client sends the whole history back, reasoning included.
+    history += [item.model_dump(mode="json", exclude_none=True) for item in first.output]
+    history.append({"role": "user", "content": "What was the code word? Reply with the code word only."})
+    second = client.responses.create(
+        model=target.deployment, input=history, store=False, include=["reasoning.encrypted_content"]
+    )
+
+    expect.conformant_response(second)
+    assert "ZEBRA-42" in second.output_text.upper()

@@ -1,0 +1,69 @@
+"""responses.stream*: SSE streaming, sync and async, and a streamed conversation.
+
+Seeds: responses-stream-sse-aoai*.py (print each response.output_text.delta),
+responses-stream-async-aoai*.py (any event with a .delta) and
+responses-conversation-stream-sse-aoai.py (previous_response_id from response.created).
+"""
+
+import pytest
+
+from conformance import expect
+
+POEM = "Write me a poem about the sea."
+
+
+def _text(events):
+    return "".join(e.delta for e in events if e.type == "response.output_text.delta")
+
+
+def _final(events):
+    return events[-1].response
+
+
+@pytest.mark.feature("responses.stream")
+def test_stream_deltas_add_up_to_the_completed_response(client, target, created):
+    events = list(client.responses.create(model=target.deployment, input=POEM, max_output_tokens=64, stream=True))
+    created.response(_final(events).id)
+
+    expect.conformant_stream(events)
+    assert events[0].type == "response.created"
+    assert events[-1].type in ("response.completed", "response.incomplete")
+    assert _text(events).strip()
+    assert _text(events) == _final(events).output_text
+
+
+@pytest.mark.feature("responses.stream.async")
+async def test_async_stream_deltas_add_up_to_the_completed_response(async_client, target):
+    stream = await async_client.responses.create(
+        model=target.deployment, input=POEM, max_output_tokens=64, stream=True, store=False
+    )
+    events = [event async for event in stream]
+
+    expect.conformant_stream(events)
+    assert _text(events).strip()
+    assert _text(events) == _final(events).output_text
+
+
+def _say(client, target, text, previous=None):
+    events = list(client.responses.create(
+        model=target.deployment,
+        input=[{"role": "user", "content": text}],
+        previous_response_id=previous,
+        max_output_tokens=64,
+        stream=True,
+    ))
+    expect.conformant_stream(events)
+    return events
+
+
+@pytest.mark.feature("responses.stream.conversation")
+def test_streamed_conversation_chains_on_the_created_id(client, target, created):
+    first = _say(client, target, "Remember the code word: ZEBRA-42. Reply with OK.")
+    first_id = next(e.response.id for e in first if e.type == "response.created")
+    second = _say(client, target, "What was the code word? Reply with the code word only.", previous=first_id)
+    for events in (first, second):
+        created.response(_final(events).id)
+
+    assert _final(first).id == first_id
+    assert _final(second).previous_response_id == first_id
+    assert "ZEBRA-42" in _text(second).upper()

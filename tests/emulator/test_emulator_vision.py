@@ -1,0 +1,79 @@
+"""Vision: images are decoded (format and size reach the model's text), broken ones refused."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import threading
+
+import pytest
+from emu_support import create, data_url, error_of, image_bytes, text_of
+
+
+def _ask(client, url):
+    return create(client, input=[{"role": "user", "content": [
+        {"type": "input_text", "text": "Describe this image"}, {"type": "input_image", "image_url": url}]}])  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF"])
+def test_supported_formats_are_decoded(client, fmt):
+    r = _ask(client, data_url(fmt, (12, 7)))
+    assert r.status_code == 200, r.text
+    assert f"a 12x7 {fmt} image" in text_of(r.json())
+
+
+def test_the_bytes_decide_not_the_mime_type(client):
+    # The seed sends a JPEG labelled image/png; Azure answers it (seed-samples.md §3).
+    r = _ask(client, data_url("JPEG", mime="image/png"))
+    assert "JPEG image" in text_of(r.json())
+
+
+@pytest.mark.parametrize("url", [
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:image/png;base64," + base64.b64encode(image_bytes()[:40]).decode(),
+    "data:image/png;base64,not base64!",
+    "data:text/plain;base64,aGVsbG8=",
+], ids=["header-only", "truncated", "not-base64", "not-image"])  # fmt: skip
+def test_a_corrupt_image_is_refused(client, url):
+    r = _ask(client, url)
+    assert r.status_code == 400
+    error = error_of(r)
+    assert error["code"] == "invalid_image_format" and error["param"] == "input[0].content[1].image_url"
+
+
+@pytest.fixture
+def image_server():
+    payload = image_bytes("PNG", (20, 10))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/pic.png":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("content-type", "image/png")
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_loopback_url_is_fetched(client, image_server):
+    r = _ask(client, f"{image_server}/pic.png")
+    assert r.status_code == 200, r.text
+    assert "a 20x10 PNG image" in text_of(r.json())
+
+
+@pytest.mark.parametrize("path", ["https://example.com/cat.jpg", "/missing.png"])
+def test_an_unreachable_url_is_refused(client, image_server, path):
+    url = path if path.startswith("https") else image_server + path
+    r = _ask(client, url)
+    assert r.status_code == 400
+    error = error_of(r)
+    assert error["code"] == "invalid_image_url" and url in error["message"]
