@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 
+from .stream_errors import StreamErrorEvent
 from .targets import Target
 from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
 
@@ -36,6 +37,11 @@ class HttpLog:
     input_tokens: int = 0
     output_tokens: int = 0
     last_headers: dict[str, str] = field(default_factory=dict)
+    stream_error: Optional[dict[str, Any]] = None
+    """The first SSE ``error`` event any of the test's streams carried (see conformance.wiretap)."""
+
+    def saw_stream_error(self, event: dict[str, Any]) -> None:
+        self.stream_error = self.stream_error or event
 
     def observe(self, status: int, headers: Any, body: Any) -> None:
         self.requests += 1
@@ -105,6 +111,10 @@ class Results:
                 report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
             else:
                 verdict, found = from_exception(exc)
+                seen = item.stash.get(HTTP_LOG, None)
+                if verdict is Verdict.FAILED and seen is not None and seen.stream_error is not None:
+                    # The stream ended with an error event first: that, not the symptom, decides.
+                    verdict, found = from_exception(StreamErrorEvent(seen.stream_error))
                 found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
                 evidence = found
                 _rewrite(report, verdict, evidence, item)

@@ -105,3 +105,16 @@ def test_retries_and_timeouts_are_set_per_resource(tmp_path):
     )
     (target,) = load_targets(path)
     assert (target.max_retries, target.timeout, target.poll_interval, target.poll_timeout) == (5, 7.5, 2.0, 90.0)
+
+
+def test_the_wiretap_reports_error_events_split_across_chunks():
+    from conformance.wiretap import tap_sse
+
+    body = (b'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n'
+            b'event: error\ndata: {"type":"error","code":"server_error","message":"m","sequence_number":1}\n\n')
+    seen: list[dict] = []
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=httpx.ByteStream(b""))
+    response.stream = type("S", (httpx.SyncByteStream,), {"__iter__": lambda self: iter([body[:70], body[70:]])})()
+    tap_sse(response, seen.append)
+    assert b"".join(response.iter_raw()) == body
+    assert [e["code"] for e in seen] == ["server_error"]
