@@ -20,6 +20,11 @@ class StillPending(TimeoutError):
     """The response was not finished within the poll timeout (a timeout: inconclusive)."""
 
 
+class FinishedFirst(TimeoutError):
+    """The response finished before the call that needed it running (e.g. a cancel) arrived:
+    the feature was not exercised, so the verdict is inconclusive, not failed."""
+
+
 def _hint(headers: Any) -> Optional[float]:
     raw = headers.get(POLL_AFTER_HEADER) if headers is not None else None
     try:

@@ -16,6 +16,7 @@ import pytest
 
 from .stream_errors import StreamErrorEvent
 from .targets import Target
+from .workers import attach, is_worker
 from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ class Results:
             evidence.headers = log.last_headers
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
         self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage))
+        if is_worker(item.config):
+            attach(report, self.items[-1])
         return report
 
     def build_report(self) -> "Report":

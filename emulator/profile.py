@@ -99,8 +99,9 @@ class Defaults(_Frozen):
 class Background(_Frozen):
     """Background mode timing (azure-facts.md §4.7: queued, then in_progress, then done)."""
 
-    queued_ms: int = Field(default=100, ge=0)
-    running_ms: int = Field(default=400, ge=0)
+    # Long enough that a client can cancel mid-flight on a busy machine, short enough for tests.
+    queued_ms: int = Field(default=200, ge=0)
+    running_ms: int = Field(default=1000, ge=0)
 
 
 class FaultSpec(_Frozen):

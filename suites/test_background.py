@@ -12,7 +12,7 @@ import pytest
 
 from conformance import expect, features
 from conformance.clients import SdkCannotExpress
-from conformance.polling import wait_until_done
+from conformance.polling import FinishedFirst, wait_until_done
 from conformance.sdk import SDK_VERSION, supports
 from conformance.stream_errors import events_of
 
@@ -78,6 +78,8 @@ def test_cancel_stops_a_background_response_and_is_idempotent(client, target, cr
     cancelled = client.responses.cancel(response.id)
 
     assert cancelled.id == response.id
+    if cancelled.status in ("completed", "incomplete"):
+        raise FinishedFirst(f"{response.id} was already {cancelled.status} when the cancel arrived")
     assert cancelled.status == "cancelled", f"cancel right after create gave {cancelled.status}"
     expect.conformant_response(cancelled)
     again = client.responses.cancel(response.id)

@@ -118,3 +118,9 @@ def test_the_wiretap_reports_error_events_split_across_chunks():
     tap_sse(response, seen.append)
     assert b"".join(response.iter_raw()) == body
     assert [e["code"] for e in seen] == ["server_error"]
+
+
+def test_a_response_that_finished_before_its_cancel_is_inconclusive():
+    from conformance.polling import FinishedFirst
+
+    assert from_exception(FinishedFirst("already completed"))[0] is Verdict.INCONCLUSIVE
