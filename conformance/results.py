@@ -16,8 +16,8 @@ import pytest
 
 from .stream_errors import StreamErrorEvent
 from .targets import Target
-from .workers import attach, is_worker
 from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
+from .workers import attach, is_worker
 
 if TYPE_CHECKING:
     from .report.model import Report

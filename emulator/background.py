@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -151,10 +152,11 @@ class Job:
 
 
 class Jobs:
-    """The background responses of one emulator, by response id."""
+    """The background responses of one emulator, by response id (the newest ``limit``)."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
+    def __init__(self, limit: int = 10_000) -> None:
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self.limit = limit
 
     def get(self, response_id: str) -> Job | None:
         return self._jobs.get(response_id)
@@ -165,6 +167,10 @@ class Jobs:
         job = Job(record=record, final=final, events=events, published=1 if events else 0)
         job.task = asyncio.get_running_loop().create_task(job.work(timing))
         self._jobs[record.id] = job
+        while len(self._jobs) > self.limit:
+            _, evicted = self._jobs.popitem(last=False)
+            if evicted.task is not None:
+                evicted.task.cancel()
         return job
 
 

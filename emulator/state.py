@@ -53,7 +53,7 @@ class EmulatorState:
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
-        self.jobs = Jobs()
+        self.jobs = Jobs(self.max_responses)
         self.faults = Injector(self.fault_spec or self.profile.faults)
         self.stores = {r.name: ResponseStore(self.max_responses) for r in self.profile.resources}
 

@@ -99,3 +99,17 @@ def test_a_stream_error_event_follows_the_last_sequence_number():
 def test_a_dropped_stream_stops_without_a_terminal_frame():
     frames, exc = _collect("drop")
     assert isinstance(exc, DroppedConnection) and 1 <= len(frames) <= 4
+
+
+def test_the_command_line_takes_background_and_fault_settings():
+    from emulator.__main__ import build_parser
+
+    args = build_parser().parse_args(["--background-ms", "50", "--faults", "0.2", "--fault-seed", "7"])
+    assert (args.background_ms, args.faults, args.fault_seed) == (50, 0.2, 7)
+
+
+def test_the_emulator_applies_command_line_faults_over_the_profile():
+    from emulator.server import Emulator
+
+    emu = Emulator(api_key="k", faults=0.2, fault_seed=7, background_ms=50)
+    assert (emu.state.faults.spec.rate, emu.state.faults.spec.seed, emu.state.background_ms) == (0.2, 7, 50)
