@@ -82,3 +82,9 @@ def test_a_broken_file_names_the_file_and_the_key(tmp_path, broken, expected):
 def test_a_missing_file_says_how_to_start_one(tmp_path):
     with pytest.raises(TargetsError, match="azure.example.toml"):
         load_targets(tmp_path / "nope.toml")
+
+
+def test_image_url_is_optional_and_reaches_the_target(tmp_path):
+    assert all(t.image_url is None for t in load_targets(write(tmp_path, GOOD)))
+    with_url = GOOD.replace('region = "eastus"', 'region = "eastus"\nimage_url = "https://example.com/a.png"')
+    assert {t.image_url for t in load_targets(write(tmp_path, with_url))} == {"https://example.com/a.png"}
