@@ -31,12 +31,13 @@ def conformant_response(response: Any) -> None:
 def conformant_stream(events: list[Any], start: int | None = 0) -> None:
     """``start=None``: a resumed stream, numbered from wherever it picks up."""
     from .checks import check_stream
-    from .stream_errors import StreamErrorEvent
+    from .stream_errors import StreamErrorEvent, error_payload
 
     wire = [wire_dict(e) for e in events]
     for event in wire:
-        if event.get("type") == "error":
-            raise StreamErrorEvent(event)  # its code decides the verdict, not the stream rules
+        error = error_payload(event)
+        if error is not None:
+            raise StreamErrorEvent(error)  # its code decides the verdict, not the stream rules
     violations = check_stream(wire, start=start)
     assert not violations, "the stream breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
 

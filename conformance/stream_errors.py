@@ -33,6 +33,19 @@ class StreamErrorEvent(Exception):
         return (self.code or "").lower() in TRANSIENT_CODES
 
 
+def error_payload(event: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The ``error`` event in ``event`` (a decoded SSE data object), or None.
+
+    Older SDKs (seen with openai 1.68.2) yield an ``event: error`` frame as
+    ``{"data": {...}, "event": "error"}``.
+    """
+    if event.get("type") == "error":
+        return event
+    if event.get("event") == "error" and isinstance(event.get("data"), dict):
+        return event["data"]  # type: ignore[no-any-return]
+    return None
+
+
 def _wire(event: Any) -> dict[str, Any]:
     if isinstance(event, dict):
         return event
@@ -47,8 +60,9 @@ def events_of(stream: Iterable[Any], stop_after: Optional[int] = None) -> Iterat
     """
     for event in stream:
         data = _wire(event)
-        if data.get("type") == "error":
-            raise StreamErrorEvent(data)
+        error = error_payload(data)
+        if error is not None:
+            raise StreamErrorEvent(error)
         yield data
         if stop_after is not None and data.get("sequence_number") == stop_after:
             return
