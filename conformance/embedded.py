@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,8 @@ from .auth import EmulatorIdentity
 
 #: Set to a running emulator's URL (e.g. http://127.0.0.1:8080) to use it instead of starting one.
 ATTACH_ENV = "CONFORMANCE_EMULATOR"
+#: Extra command-line arguments for the embedded emulator (e.g. "--faults 0.2 --fault-seed 7").
+ARGS_ENV = "CONFORMANCE_EMULATOR_ARGS"
 START_TIMEOUT = 30.0
 
 
@@ -111,4 +114,4 @@ def start(extra_args: tuple[str, ...] = ()) -> EmulatorHandle:
 
 def start_or_attach() -> EmulatorHandle:
     url = os.environ.get(ATTACH_ENV)
-    return attach(url) if url else start()
+    return attach(url) if url else start(tuple(shlex.split(os.environ.get(ARGS_ENV, ""))))

@@ -10,6 +10,8 @@ from typing import Any
 
 import openai
 
+from .verdicts import TRANSIENT_STATUSES
+
 
 def wire_dict(obj: Any) -> dict[str, Any]:
     """The JSON object behind an SDK model: its fields as sent, Azure extras included."""
@@ -26,10 +28,17 @@ def conformant_response(response: Any) -> None:
     assert not violations, "the response breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
 
 
-def conformant_stream(events: list[Any]) -> None:
+def conformant_stream(events: list[Any], start: int | None = 0) -> None:
+    """``start=None``: a resumed stream, numbered from wherever it picks up."""
     from .checks import check_stream
+    from .stream_errors import StreamErrorEvent, error_payload
 
-    violations = check_stream([wire_dict(e) for e in events])
+    wire = [wire_dict(e) for e in events]
+    for event in wire:
+        error = error_payload(event)
+        if error is not None:
+            raise StreamErrorEvent(error)  # its code decides the verdict, not the stream rules
+    violations = check_stream(wire, start=start)
     assert not violations, "the stream breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
 
 
@@ -37,6 +46,10 @@ def azure_error(exc: openai.APIStatusError, status: int | tuple[int, ...]) -> di
     """Check an error response is in Azure's shape (`{"error": {"message": ...}}`) and return
     its error object."""
     statuses = (status,) if isinstance(status, int) else status
+    if exc.status_code not in statuses and exc.status_code in TRANSIENT_STATUSES:
+        # Throttled or down after the retries: not the error under test, so not a contract
+        # break. Re-raised, it makes the verdict inconclusive (verdicts.from_exception).
+        raise exc
     assert exc.status_code in statuses, f"expected HTTP {' or '.join(map(str, statuses))}, got {exc.status_code}: {exc.body}"
     body = exc.response.json()
     assert isinstance(body, dict) and isinstance(body.get("error"), dict), f"error body is not {{'error': {{...}}}}: {body!r}"
@@ -45,3 +58,13 @@ def azure_error(exc: openai.APIStatusError, status: int | tuple[int, ...]) -> di
     for key in ("code", "type", "param"):
         assert error.get(key) is None or isinstance(error[key], str), f"error.{key} is not a string or null: {error!r}"
     return error
+
+
+def not_a_documented_refusal(exc: openai.APIStatusError) -> None:
+    """Re-raise a refusal the service documents (e.g. a v1-only feature on a dated
+    api-version), so the cell is ``unsupported`` rather than passing as the error under test."""
+    from .verdicts import _error_fields, classify_refusal
+
+    code, message = _error_fields(exc)
+    if classify_refusal(exc.status_code, code, message) is not None:
+        raise exc

@@ -19,6 +19,7 @@ import pytest
 from . import features as feature_registry
 from .run import RunState
 from .targets import TargetsError, load_targets
+from .workers import install_gatherer, is_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -67,6 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except TargetsError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
+    install_gatherer(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -213,13 +215,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.config.issue_config_time_warning(
             pytest.PytestWarning(f"could not delete {problem}; `conformance cleanup` retries"), stacklevel=1)
     report_dir = session.config.getoption("--report-dir")
-    if report_dir:
+    if report_dir and not is_worker(session.config):  # the controller writes the whole run
         state.write_report(Path(report_dir))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = config.stash[STATE]
-    if config.getoption("--matrix") or config.getoption("--report-dir"):
+    if (config.getoption("--matrix") or config.getoption("--report-dir")) and not is_worker(config):
         state.print_matrix(terminalreporter)
 
 

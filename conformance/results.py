@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Optional
 import pytest
 
 from .shapes import ShapeLog
+from .stream_errors import StreamErrorEvent
 from .targets import Target
-from .verdicts import Evidence, Verdict, combine, from_exception
+from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
+from .workers import attach, is_worker
 
 if TYPE_CHECKING:
     from .report.model import Report
@@ -37,6 +39,19 @@ class HttpLog:
     input_tokens: int = 0
     output_tokens: int = 0
     shape: ShapeLog = field(default_factory=ShapeLog)
+    last_headers: dict[str, str] = field(default_factory=dict)
+    stream_error: Optional[dict[str, Any]] = None
+    """The first SSE ``error`` event any of the test's streams carried (see conformance.wiretap)."""
+
+    def saw_stream_error(self, event: dict[str, Any]) -> None:
+        self.stream_error = self.stream_error or event
+
+    def observe_event(self, event: dict[str, Any]) -> None:
+        """One SSE event's data as the client read it (see conformance.wiretap)."""
+        if isinstance(event.get("type"), str):
+            self.shape.observe_event(event["type"])
+        if event.get("type") == "error":
+            self.saw_stream_error(event)
 
     def observe(self, status: int, headers: Any, body: Any) -> None:
         self.requests += 1
@@ -44,6 +59,7 @@ class HttpLog:
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
         self.shape.observe_body(body)
+        self.last_headers = telling_headers(headers)
         usage = body.get("usage") if isinstance(body, dict) else None
         if isinstance(usage, dict):
             self.input_tokens += int(usage.get("input_tokens") or 0)
@@ -107,6 +123,10 @@ class Results:
                 report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
             else:
                 verdict, found = from_exception(exc)
+                seen = item.stash.get(HTTP_LOG, None)
+                if verdict is Verdict.FAILED and seen is not None and seen.stream_error is not None:
+                    # The stream ended with an error event first: that, not the symptom, decides.
+                    verdict, found = from_exception(StreamErrorEvent(seen.stream_error))
                 found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
                 evidence = found
                 _rewrite(report, verdict, evidence, item)
@@ -116,9 +136,13 @@ class Results:
         if log is not None and evidence.status is None:
             evidence.status = log.last_status
             evidence.request_id = evidence.request_id or log.last_request_id
+        if log is not None and verdict in (Verdict.FAILED, Verdict.INCONCLUSIVE) and not evidence.headers:
+            evidence.headers = log.last_headers
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
         self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage,
                                      log.shape if log else None))
+        if is_worker(item.config):
+            attach(report, self.items[-1])
         return report
 
     def build_report(self) -> "Report":

@@ -116,7 +116,8 @@ class RunState:
             api_key=self.api_key(target),
             token_provider=self.token_provider(target, asynchronous),
             # Replay never retries: a request that matches no recording must fail at once.
-            max_retries=2 if self.live else 0,
+            max_retries=target.max_retries if self.live else 0,
+            timeout=target.timeout,
         )
 
     def sweep(self) -> list[str]:

@@ -8,11 +8,9 @@ sets differ exactly where the service added or dropped a field or an event.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sdk import http_module
 
 
 def _type(value: Any) -> str:
@@ -60,54 +58,3 @@ class ShapeLog:
         self.events.add(event_type)
 
 
-class _SseScanner:
-    """Feeds SSE bytes through and reports each event's `type` (from `data:` JSON or `event:`)."""
-
-    def __init__(self, on_event: Callable[[str], None]) -> None:
-        self.on_event = on_event
-        self.buffer = b""
-
-    def feed(self, chunk: bytes) -> None:
-        self.buffer += chunk
-        *lines, self.buffer = self.buffer.split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8", "replace").strip()
-            if line.startswith("event:"):
-                self.on_event(line[6:].strip())
-            elif line.startswith("data:"):
-                try:
-                    data = json.loads(line[5:].strip())
-                except ValueError:
-                    continue
-                if isinstance(data, dict) and isinstance(data.get("type"), str):
-                    self.on_event(data["type"])
-
-
-def tap_sse(response: Any, on_event: Callable[[str], None]) -> None:
-    """Wrap a streaming response's body so its event types are seen as the SDK reads them."""
-    httpx = http_module()
-    inner = response.stream
-    scanner = _SseScanner(on_event)
-
-    class Tap(httpx.SyncByteStream, httpx.AsyncByteStream):  # type: ignore[misc,name-defined]
-        """Both protocols, like httpx.ByteStream: the client iterates the one it speaks."""
-
-        def __iter__(self) -> Iterator[bytes]:
-            for chunk in inner:
-                scanner.feed(chunk)
-                yield chunk
-
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            async for chunk in inner:
-                scanner.feed(chunk)
-                yield chunk
-
-        def close(self) -> None:
-            getattr(inner, "close", lambda: None)()
-
-        async def aclose(self) -> None:
-            closer = getattr(inner, "aclose", None)
-            if closer is not None:
-                await closer()
-
-    response.stream = Tap()

@@ -77,6 +77,14 @@ class ResourceSpec(_Strict):
     image_url: Optional[str] = None
     """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
+    # Resilience, per resource: the SDK retries 429/5xx/connection errors honouring
+    # retry-after(-ms) (azure-facts.md §6.2) up to max_retries times; timeout is per request.
+    max_retries: int = Field(default=2, ge=0, le=10)
+    timeout: float = Field(default=60.0, gt=0)
+    # Background polling (live only; replay never waits): seconds between retrieves and the
+    # bound after which a still-running response is inconclusive.
+    poll_interval: float = Field(default=1.0, ge=0)
+    poll_timeout: float = Field(default=300.0, gt=0)
 
     @field_validator("endpoint")
     @classmethod
@@ -161,6 +169,10 @@ class Target:
     entra_scope: str
     features: tuple[str, ...] = ("*",)
     mcp_server_url: Optional[str] = None
+    max_retries: int = 2
+    timeout: float = 60.0
+    poll_interval: float = 1.0
+    poll_timeout: float = 300.0
     image_url: Optional[str] = None
 
     @property
@@ -259,6 +271,10 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             entra_scope=resource.entra_scope or spec.defaults.entra_scope,
                             features=tuple(block.features),
                             mcp_server_url=resource.mcp_server_url,
+                            max_retries=resource.max_retries,
+                            timeout=resource.timeout,
+                            poll_interval=resource.poll_interval,
+                            poll_timeout=resource.poll_timeout,
                             image_url=resource.image_url,
                         )
                     )

@@ -39,11 +39,29 @@ class Evidence:
     request_id: Optional[str] = None
     by: Optional[str] = None  # "service" | "sdk" for unsupported
     detail: Optional[str] = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """The telling headers of the last reply (retry-after, x-ratelimit-*, request ids)."""
     test_ids: list[str] = field(default_factory=list)
     cassettes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], {})}
+
+
+#: Headers worth keeping as evidence: why a call was throttled or failed, and which call it was.
+EVIDENCE_HEADERS = ("retry-after", "retry-after-ms", "apim-request-id", "x-request-id", "x-ms-region")
+EVIDENCE_HEADER_PREFIXES = ("x-ratelimit-",)
+
+
+def telling_headers(headers: Any) -> dict[str, str]:
+    """The evidence-worthy subset of a reply's headers."""
+    if headers is None:
+        return {}
+    return {
+        k.lower(): str(v)
+        for k, v in headers.items()
+        if k.lower() in EVIDENCE_HEADERS or k.lower().startswith(EVIDENCE_HEADER_PREFIXES)
+    }
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,11 @@ def _root_cause(exc: BaseException) -> str:
     return f" ({type(cause).__name__}: {text[0] if text else ''})"[:300]
 
 
+def _transport_error(exc: BaseException) -> bool:
+    """httpx's (or httpx2's, on newer SDKs) TransportError: a connection that broke mid-read."""
+    return any(c.__name__ == "TransportError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
+
+
 def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
     """The verdict for a test that raised `exc` (assertion, SDK error, or anything else)."""
     if isinstance(exc, openai.APIStatusError):
@@ -116,6 +139,7 @@ def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
             code=code,
             message=message[:500],
             request_id=exc.response.headers.get("apim-request-id") or exc.response.headers.get("x-request-id"),
+            headers=telling_headers(exc.response.headers),
         )
         if exc.status_code in TRANSIENT_STATUSES:
             return Verdict.INCONCLUSIVE, evidence
@@ -125,8 +149,15 @@ def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
             evidence.detail = rule.source
             return Verdict.UNSUPPORTED, evidence
         return Verdict.FAILED, evidence
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return Verdict.INCONCLUSIVE, Evidence(detail=f"{type(exc).__name__}: {exc}{_root_cause(exc)}")
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError)) or _transport_error(exc):
+        # A connection dropped mid-stream surfaces as httpx's own error (the SDK wraps only
+        # errors before the response); a poll that never finished is a timeout too.
+        return Verdict.INCONCLUSIVE, Evidence(detail=f"{type(exc).__name__}: {exc}{_root_cause(exc)}"[:500])
+    from .stream_errors import StreamErrorEvent
+
+    if isinstance(exc, StreamErrorEvent):
+        evidence = Evidence(code=exc.code, message=exc.message[:500], detail=f"stream error event at sequence_number {exc.sequence_number}")
+        return (Verdict.INCONCLUSIVE if exc.transient else Verdict.FAILED), evidence
     from .auth import CredentialError
 
     if isinstance(exc, CredentialError):

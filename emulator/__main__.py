@@ -1,5 +1,5 @@
 """Command line: ``python -m emulator [--host H] [--port N] [--profile P] [--api-key K]
-[--ready-file F] [--seed S]``.
+[--ready-file F] [--seed S] [--background-ms MS] [--faults RATE --fault-seed N]``.
 
 Prints one line per resource once every port listens, and writes the ready file (JSON) if
 asked, so scripts and test fixtures can wait for it.
@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="drop stored responses older than this (default 0: keep until evicted by --max-responses)")
     parser.add_argument("--max-body-bytes", type=int, default=None,
                         help=f"refuse larger request bodies with 413 (default {DEFAULT_MAX_BODY_BYTES})")
+    parser.add_argument("--background-ms", type=int, default=None,
+                        help="how long every background response runs, in ms (default: the profile's)")
+    parser.add_argument("--faults", type=float, default=None, metavar="RATE",
+                        help="inject faults (429, 500, 503, slow replies, broken streams) into this share of API calls")
+    parser.add_argument("--fault-seed", type=int, default=None, help="seed of the fault generator (default: the profile's)")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
     return parser
@@ -55,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
             ready_file=args.ready_file,
             log_level=args.log_level,
             access_log=args.access_log,
+            background_ms=args.background_ms,
+            faults=args.faults,
+            fault_seed=args.fault_seed,
         )
     except (ProfileError, ValueError) as exc:
         print(f"emulator: {exc}", file=sys.stderr)

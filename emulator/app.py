@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors, files, identity, models, responses, stream, vector_stores, versions
+from . import background, errors, files, identity, models, responses, stream, vector_stores, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
@@ -35,6 +35,7 @@ API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     ("/responses/{response_id}", "GET", responses.retrieve, True),
     ("/responses/{response_id}", "DELETE", responses.delete, True),
     ("/responses/{response_id}/input_items", "GET", responses.input_items, True),
+    ("/responses/{response_id}/cancel", "POST", background.cancel, True),
     ("/models", "GET", models.list_models, False),
     *files.ROUTES,
     *vector_stores.ROUTES,
@@ -80,7 +81,8 @@ def _endpoint(
             state.auth.check(request.headers)
             if pending is not None:
                 raise pending
-            reply = await handler(Call(request, state, meta.resource, api, meta))
+            call = Call(request, state, meta.resource, api, meta)
+            reply = await state.faults.around(request, meta, api.name, lambda: handler(call))
         except ApiError as exc:
             return _fail(state, exc, meta)
         except Exception:

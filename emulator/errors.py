@@ -414,3 +414,32 @@ def image_stream_not_supported() -> ApiError:
         "stream",
         "unsupported_value",
     )
+
+
+# --- throttling and outages (fault injection) ------------------------------------------------
+
+
+def rate_limited(operation: str, api: str, retry_after_s: int) -> ApiError:
+    """429 with ``retry-after`` and ``retry-after-ms`` (azure-facts.md §6.2).
+
+    The message is the wording commonly reported for Azure OpenAI 429s; the notes do not quote
+    one, so it is not verified.
+    """
+    return _azure(
+        429,
+        "429",
+        f"Requests to the {operation} Operation under Azure OpenAI API version {api} have exceeded "
+        f"call rate limit of your current OpenAI S0 pricing tier. Please retry after {retry_after_s} "
+        "second. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase "
+        "the default rate limit.",
+    )
+
+
+def service_unavailable() -> ApiError:
+    """503 (azure-facts.md §6.1: "500/503: transient; retry with backoff"); wording not verified."""
+    return _openai(
+        503,
+        "The service is temporarily unable to process your request. Please try again later.",
+        type_="service_unavailable",
+        code="service_unavailable",
+    )

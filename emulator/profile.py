@@ -39,6 +39,8 @@ class Deployment(_Frozen):
     capabilities: frozenset[str] = frozenset()
     tokens_per_minute: int | None = None
     requests_per_minute: int | None = None
+    background_ms: int | None = Field(default=None, ge=0)
+    """How long a background response of this deployment runs (default: the profile's)."""
 
     @property
     def served_model(self) -> str:
@@ -94,6 +96,30 @@ class Defaults(_Frozen):
     requests_per_minute: int = 900
 
 
+class Background(_Frozen):
+    """Background mode timing (azure-facts.md §4.7: queued, then in_progress, then done)."""
+
+    # Long enough that a client can cancel mid-flight on a busy machine, short enough for tests.
+    queued_ms: int = Field(default=200, ge=0)
+    running_ms: int = Field(default=1000, ge=0)
+
+
+class FaultSpec(_Frozen):
+    """The ``[faults]`` profile table: what :mod:`emulator.faults` injects (none by default)."""
+
+    rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Share of API calls that get a fault."""
+    seed: int = 0
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"429": 4, "500": 1, "503": 2, "slow": 1, "stream_error": 2, "drop": 1}
+    )
+    """Relative weight of each kind; a stream gets any kind, a JSON reply only the plain ones."""
+    retry_after_ms: int = Field(default=50, ge=0)
+    slow_ms: int = Field(default=300, ge=0)
+    deployments: dict[str, float] = Field(default_factory=dict)
+    """Per-deployment rate, overriding ``rate`` (e.g. ``{"o4-mini" = 0.5}``)."""
+
+
 class Profile(_Frozen):
     """A whole emulator profile."""
 
@@ -103,6 +129,8 @@ class Profile(_Frozen):
     feature_regions: dict[str, frozenset[str]] = Field(default_factory=dict)
     """Features only some regions offer (region names as in resources); absent: everywhere."""
     defaults: Defaults = Defaults()
+    background: Background = Background()
+    faults: FaultSpec = FaultSpec()
 
     @model_validator(mode="after")
     def _unique_resources(self) -> Profile:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import context, errors, schema, sealed, vision
+from . import background, context, errors, schema, sealed, vision
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -70,10 +70,8 @@ async def create(call: Call) -> Reply:
     _check_format(req)
     _check_reasoning_items(req, call)
     if req.background:
-        raise errors.invalid_request(
-            "Background mode is not implemented in this emulator yet.", "background", "unsupported_value"
-        )
-    if req.stream and call.state.streamer is None:
+        background.check_allowed(call, req)
+    elif req.stream and call.state.streamer is None:
         raise errors.streaming_not_implemented()
     parent: Record | None = None
     if req.previous_response_id is not None:
@@ -92,6 +90,8 @@ async def create(call: Call) -> Reply:
         images=images, step=step,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
+    if req.background:
+        return background.start(call, req, run, deployment)
     if req.store:
         call.store.put(run.record)
     if req.stream:
@@ -114,7 +114,7 @@ async def retrieve(call: Call) -> Reply:
     call.meta.openai_meta = True
     record = _stored(call)
     if call.request.query_params.get("stream") in ("true", "True", "1"):
-        raise errors.streaming_not_implemented()
+        return background.resume(call, record)
     return 200, record.response
 
 

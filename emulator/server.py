@@ -25,6 +25,7 @@ import uvicorn
 from . import __version__
 from .app import create_app
 from .profile import Profile
+from .faults import Injector, fault_settings
 from .state import EmulatorState, resolve_api_key
 from .store import DEFAULT_MAX_RESPONSES
 
@@ -128,6 +129,9 @@ class Emulator:
         ready_file: str | os.PathLike[str] | None = None,
         log_level: str = "warning",
         access_log: bool = False,
+        background_ms: int | None = None,
+        faults: float | None = None,
+        fault_seed: int | None = None,
     ) -> None:
         key, self.api_key_generated = resolve_api_key(api_key)
         self.state = EmulatorState.create(
@@ -136,9 +140,12 @@ class Emulator:
             seed=seed,
             max_responses=max_responses,
             retention_seconds=retention_seconds,
+            background_ms=background_ms,
         )
         if max_body_bytes is not None:
             self.state.max_body_bytes = max_body_bytes
+        if faults is not None or fault_seed is not None:
+            self.state.faults = Injector(fault_settings(self.state.profile.faults, faults, fault_seed))
         self.host = host
         self.port = port
         self.ready_file = ready_file
@@ -170,6 +177,8 @@ class Emulator:
             "identity_header": self.state.identity_header,
             "api_key": self.api_key,
             "version": __version__,
+            # Live counters (a Counter is a dict): /emulator/info shows the faults injected so far.
+            "faults": self.state.faults.counts,
         }
 
     async def serve(self, on_ready: Callable[[dict[str, Any]], None] | None = None) -> None:

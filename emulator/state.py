@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Authenticator
+from .background import Jobs
+from .context import DEFAULT_CONTEXT_TOKENS
+from .faults import Injector
 from .filedata import FileData
 from .headers import HeaderBuilder
-from .profile import Profile, Resource, load_profile
-from .context import DEFAULT_CONTEXT_TOKENS
 from .limits import DEFAULT_MAX_BODY_BYTES
+from .profile import FaultSpec, Profile, Resource, load_profile
 from .store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 
 API_KEY_ENV = "EMULATOR_API_KEY"
@@ -52,9 +54,17 @@ class EmulatorState:
     """Per resource: uploaded files and vector stores (file search)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
+    background_ms: int | None = None
+    """Running time of every background response (overrides the profile), in ms."""
+    fault_spec: FaultSpec | None = None
+    """Fault injection settings (overrides the profile's ``[faults]``)."""
+    jobs: Jobs = field(init=False)
+    faults: Injector = field(init=False)
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
+        self.jobs = Jobs(self.max_responses)
+        self.faults = Injector(self.fault_spec or self.profile.faults)
         self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
         self.file_data = {r.name: FileData() for r in self.profile.resources}
 
@@ -68,6 +78,8 @@ class EmulatorState:
         max_responses: int = DEFAULT_MAX_RESPONSES,
         retention_seconds: float = DEFAULT_RETENTION_SECONDS,
         identity_header: str | None = None,
+        background_ms: int | None = None,
+        fault_spec: FaultSpec | None = None,
     ) -> EmulatorState:
         """State with a loaded profile; ``api_key`` as :func:`resolve_api_key` decides."""
         if not isinstance(profile, Profile):
@@ -80,6 +92,8 @@ class EmulatorState:
             seed=seed,
             max_responses=max_responses,
             retention_seconds=retention_seconds,
+            background_ms=background_ms,
+            fault_spec=fault_spec,
         )
 
     def bind_ports(self, ports: Mapping[int, str]) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conformance.sdk import http_module
-from conformance.shapes import ShapeLog, json_paths, tap_sse
+from conformance.shapes import ShapeLog, json_paths
+from conformance.wiretap import tap_sse
 
 httpx = http_module()
 
@@ -33,7 +34,7 @@ def test_sse_event_types_are_seen_as_the_client_reads_the_stream():
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=_chunks())
 
     def hook(response):
-        tap_sse(response, log.observe_event)
+        tap_sse(response, lambda data: log.observe_event(data["type"]))
 
     with httpx.Client(transport=httpx.MockTransport(handler), event_hooks={"response": [hook]}) as client:
         with client.stream("POST", "https://x/openai/v1/responses") as response:
@@ -53,7 +54,7 @@ async def test_sse_tap_works_for_async_clients_too():
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=achunks())
 
     async def hook(response):
-        tap_sse(response, log.observe_event)
+        tap_sse(response, lambda data: log.observe_event(data["type"]), asynchronous=True)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler), event_hooks={"response": [hook]}) as client:
         async with client.stream("POST", "https://x/openai/v1/responses") as response:

@@ -249,7 +249,7 @@ def test_unknown_parameter(client):
         ({"input": "hi", "text": {"format": {"type": "json_schema", "name": "x"}}}, "text.format.schema", "missing_required_parameter"),
         ({"input": "hi", "reasoning": {"effort": "huge"}}, "reasoning.effort", "invalid_value"),
         ({"input": "hi", "reasoning": {"effort": "low"}}, "reasoning.effort", "unsupported_parameter"),
-        ({"input": "hi", "background": True}, "background", "unsupported_value"),
+        ({"input": "hi", "background": True, "store": False}, "store", None),
         ({"input": "hi", "previous_response_id": 7}, "previous_response_id", "invalid_type"),
     ],
 )  # fmt: skip

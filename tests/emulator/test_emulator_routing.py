@@ -62,7 +62,7 @@ def test_v1_path_with_other_version_is_400(client, version):
         ("PUT", "/openai/v1/responses"),
         ("GET", "/openai/v1/responses"),
         ("POST", "/openai/v1/responses/"),
-        ("POST", "/openai/v1/responses/resp_x/cancel"),
+        ("POST", "/openai/v1/responses/resp_x/cancel/now"),
         ("GET", f"/openai/deployments/gpt-4o/responses?api-version={DATED}"),
     ],
 )

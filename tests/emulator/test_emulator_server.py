@@ -92,7 +92,7 @@ def _url(info: dict[str, Any], resource: str = "aoai-swc") -> str:
 
 
 def test_ready_file_and_info_endpoint(info):
-    assert set(info) == {"resources", "identity_endpoint", "identity_header", "api_key", "version"}
+    assert set(info) == {"resources", "identity_endpoint", "identity_header", "api_key", "version", "faults"}
     assert info["api_key"] == "sekret" and info["version"] == __version__
     assert info["resources"]["aoai-swc"]["region"] == "swedencentral"
     assert info["resources"]["aoai-eus2"]["region"] == "eastus2"
