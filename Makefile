@@ -17,7 +17,7 @@ run: $(BIN)/conformance
 	$(BIN)/conformance run
 
 test: $(BIN)/conformance
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Secret-shaped strings in the cassettes (CI runs this before the tests).
 scan: $(BIN)/conformance
