@@ -136,7 +136,7 @@ class RunState:
     # ------------------------------------------------------------------ cassettes
 
     def vcr_config(self) -> dict[str, Any]:
-        return cassettes.vcr_config(self.scrubber)
+        return cassettes.vcr_config(self.scrubber, replay=not self.recording)
 
     def begin_cassette(self, node: Any, target: Optional[Target]) -> None:
         if not self.recording or target is None:

@@ -23,7 +23,7 @@ from .matching import MATCH_ON, register_matchers
 from .mismatch import describe_mismatch
 from .patterns import find_secret_shaped
 from .provenance import read_provenance, set_provenance
-from .scrub import PLACEHOLDER_BASE, Scrubber
+from .scrub import PLACEHOLDER_BASE, Scrubber, mark_loaded
 
 SERIALIZER_NAME = "conformance"
 CASSETTE_SUFFIX = ".yaml"
@@ -50,14 +50,15 @@ def register(vcr: VCR) -> VCR:
     return vcr
 
 
-def vcr_config(scrubber: Scrubber) -> dict[str, Any]:
+def vcr_config(scrubber: Scrubber, replay: bool = False) -> dict[str, Any]:
     """Keyword arguments for `use_cassette` (pytest-recording's `vcr_config` fixture).
 
     `path_transformer` keeps the `.yaml` suffix: pytest-recording would otherwise name
     files after the serializer (`.conformance`). Each recorded interaction plays once, in
-    order (vcrpy's default `allow_playback_repeats=False`).
+    order (vcrpy's default `allow_playback_repeats=False`). In replay, interactions loaded
+    from a cassette skip the scrubbing hooks (they were scrubbed when recorded).
     """
-    return {
+    config = {
         "serializer": SERIALIZER_NAME,
         "match_on": MATCH_ON,
         "decode_compressed_response": True,
@@ -65,3 +66,6 @@ def vcr_config(scrubber: Scrubber) -> dict[str, Any]:
         "before_record_response": scrubber.scrub_response,
         "path_transformer": VCR.ensure_suffix(CASSETTE_SUFFIX),
     }
+    if replay:
+        config["after_load_interaction"] = mark_loaded
+    return config

@@ -219,3 +219,30 @@ def test_untyped_secrets_and_hosts() -> None:
     assert scrubber.scrub_text(f"{KEY} {JWT} {EMULATOR}/v1 {HOST}") == (
         f"<SECRET> <TOKEN> {PLACEHOLDER_BASE}/v1 RESOURCE.openai.azure.com"
     )
+
+
+def test_committed_cassettes_are_fixed_points_of_the_scrubber() -> None:
+    """Replay skips the scrubbing hooks for interactions loaded from cassettes
+    (`mark_loaded`); that is only sound while scrubbing a committed cassette changes nothing."""
+    import copy
+    from pathlib import Path
+
+    from vcr import filters
+    from vcr.request import Request
+
+    from conformance import auth
+    from conformance.cassettes import serializer
+
+    scrubber = Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
+    paths = sorted((Path(__file__).resolve().parents[2] / "cassettes").glob("*/*.yaml"))
+    assert paths
+    for path in paths:
+        for interaction in serializer.deserialize(path.read_text())["interactions"]:
+            request = Request._from_dict(copy.deepcopy(interaction["request"]))
+            seen = (request.method, request.uri, request.body, dict(request.headers))
+            again = scrubber.scrub_request(copy.deepcopy(request))
+            assert again is not None and (again.method, again.uri, again.body, dict(again.headers)) == seen, path
+            response = copy.deepcopy(interaction["response"])
+            if isinstance(response["body"]["string"], str):
+                response["body"]["string"] = response["body"]["string"].encode("utf-8")
+            assert scrubber.scrub_response(filters.decode_response(copy.deepcopy(response))) == response, path
