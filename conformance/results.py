@@ -46,12 +46,20 @@ class HttpLog:
     def saw_stream_error(self, event: dict[str, Any]) -> None:
         self.stream_error = self.stream_error or event
 
+    def _count_usage(self, body: Any) -> None:
+        usage = body.get("usage") if isinstance(body, dict) else None
+        if isinstance(usage, dict):
+            self.input_tokens += int(usage.get("input_tokens") or 0)
+            self.output_tokens += int(usage.get("output_tokens") or 0)
+
     def observe_event(self, event: dict[str, Any]) -> None:
         """One SSE event's data as the client read it (see conformance.wiretap)."""
         if isinstance(event.get("type"), str):
             self.shape.observe_event(event["type"])
         if event.get("type") == "error":
             self.saw_stream_error(event)
+        elif event.get("type") in ("response.completed", "response.incomplete", "response.failed"):
+            self._count_usage(event.get("response"))  # a stream's usage comes only at its end
 
     def observe(self, status: int, headers: Any, body: Any) -> None:
         self.requests += 1
@@ -60,10 +68,7 @@ class HttpLog:
         self.region = headers.get("x-ms-region") or self.region
         self.shape.observe_body(body)
         self.last_headers = telling_headers(headers)
-        usage = body.get("usage") if isinstance(body, dict) else None
-        if isinstance(usage, dict):
-            self.input_tokens += int(usage.get("input_tokens") or 0)
-            self.output_tokens += int(usage.get("output_tokens") or 0)
+        self._count_usage(body)
 
 
 @dataclass
