@@ -73,6 +73,18 @@ def test_mcp_server_refusing_the_call_is_a_failed_dependency(client, target, mcp
     assert "conformance" in error["message"], "the error names the server_label"
 
 
+def answer_approval(client, target, created, tool, first, request, *, approve):
+    """The follow-up turn that approves or denies `request` (previous_response_id + mcp_approval_response)."""
+    second = client.responses.create(
+        model=target.deployment,
+        previous_response_id=first.id,
+        input=[{"type": "mcp_approval_response", "approve": approve, "approval_request_id": request.id}],
+        tools=[tool],
+    )
+    created.response(second.id)
+    return second
+
+
 @pytest.mark.feature("tools.mcp.approval")
 def test_mcp_approval_request_then_approved_call(client, target, created, mcp_server):
     needs_local(mcp_server)
@@ -84,13 +96,7 @@ def test_mcp_approval_request_then_approved_call(client, target, created, mcp_se
     [request] = items(first, "mcp_approval_request")
     assert request.name == "add" and not items(first, "mcp_call")
 
-    second = client.responses.create(
-        model=target.deployment,
-        previous_response_id=first.id,
-        input=[{"type": "mcp_approval_response", "approve": True, "approval_request_id": request.id}],
-        tools=[tool],
-    )
-    created.response(second.id)
+    second = answer_approval(client, target, created, tool, first, request, approve=True)
 
     expect.conformant_response(second)
     [call] = items(second, "mcp_call")
@@ -107,13 +113,7 @@ def test_mcp_denied_approval_calls_nothing(client, target, created, mcp_server):
     created.response(first.id)
     [request] = items(first, "mcp_approval_request")
 
-    second = client.responses.create(
-        model=target.deployment,
-        previous_response_id=first.id,
-        input=[{"type": "mcp_approval_response", "approve": False, "approval_request_id": request.id}],
-        tools=[tool],
-    )
-    created.response(second.id)
+    second = answer_approval(client, target, created, tool, first, request, approve=False)
 
     expect.conformant_response(second)
     assert not items(second, "mcp_call")
