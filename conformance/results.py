@@ -61,14 +61,16 @@ class HttpLog:
         elif event.get("type") in ("response.completed", "response.incomplete", "response.failed"):
             self._count_usage(event.get("response"))  # a stream's usage comes only at its end
 
-    def observe(self, status: int, headers: Any, body: Any) -> None:
+    def observe(self, status: int, headers: Any, body: Any, billed: bool = True) -> None:
+        """One exchange; `billed` is False for reads (a retrieve repeats usage already spent)."""
         self.requests += 1
         self.last_status = status
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
         self.shape.observe_body(body)
         self.last_headers = telling_headers(headers)
-        self._count_usage(body)
+        if billed:
+            self._count_usage(body)
 
 
 @dataclass
