@@ -17,7 +17,7 @@ import pytest
 from .shapes import ShapeLog
 from .stream_errors import StreamErrorEvent
 from .targets import Target
-from .verdicts import Evidence, Verdict, combine, from_exception, telling_headers
+from .verdicts import Evidence, Verdict, from_exception, telling_headers
 from .workers import attach, is_worker
 
 if TYPE_CHECKING:

@@ -7,10 +7,8 @@ sets differ exactly where the service added or dropped a field or an event.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
-
 
 
 def _type(value: Any) -> str:
