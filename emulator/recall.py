@@ -195,6 +195,7 @@ def recall(turns: Sequence[Said], question: str, instructions: str | None) -> st
 
 
 def asks_about_itself(question: str) -> bool:
-    """Whether a question is about the speaker ("my", "our", "I"), which only earlier turns can answer."""
+    """Whether a question is about the speaker ("my", "our", "I"), which only earlier turns can
+    answer ("me" does not count: "Tell me a joke" asks nothing about the speaker)."""
     asked = [s for s in sentences(question) if is_question(s)]
-    return any(w.lower() in ("my", "our", "i", "we", "me", "us", "mine", "ours") for s in asked for w in _WORD_RE.findall(s))
+    return any(w.lower() in ("my", "our", "i", "we", "mine", "ours") for s in asked for w in _WORD_RE.findall(s))

@@ -139,6 +139,9 @@ def test_a_fact_never_stated_is_not_invented():
         assert "teal" not in answer and "Thursday" not in answer, (question, answer)
         assert "not told me" in answer
     assert "Thursday" not in _ask(*said, "When is the dentist?")
+    # Only questions about the speaker need earlier turns; a request for anything else is answered.
+    for request in ("Tell me a joke.", "What is the capital of France?", "Give me a poem about rain."):
+        assert "not told me" not in _ask(*said, request), request
 
 
 def test_the_model_knows_none_of_the_suites_phrases():
