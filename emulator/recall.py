@@ -14,9 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_BRITISH_RE = re.compile(r"(?<=[a-z]{2})our")
+MAX_SENTENCE_CHARS = 500
+"""Longer sentences are neither facts nor questions recall answers: keeps huge inputs cheap."""
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+"""Between sentences: after . ! ? and a space (so "3.5" and "ZEBRA-42." stay whole), or a line break."""
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[a-z]+)?")
 
 STOPWORDS = frozenset(
@@ -31,7 +36,7 @@ STOPWORDS = frozenset(
 """Words that carry no subject: never matched between a question and a statement."""
 
 _ASKING = frozenset(
-    """tell remind know remember recall say said told tell give gave mention mentioned state
+    """tell remind know remember recall say said told give gave mention mentioned state
     stated share shared again earlier before previously many much""".split()
 )
 """Words that only say *that* something is asked about the conversation."""
@@ -63,8 +68,11 @@ _SUBJECT_NEXT = frozenset("are were have had will would can could should do did 
 class Said(Protocol):
     """What recall needs of a conversation turn."""
 
-    role: str
-    text: str
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +84,13 @@ class Statement:
     words: frozenset[str]
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light, deterministic stem: plural, -ing, -ed and final e off; British -our as -or."""
     w = word.lower()
     if w.endswith("'s"):
         w = w[:-2]
-    w = re.sub(r"(?<=[a-z]{2})our", "or", w)
+    w = _BRITISH_RE.sub("or", w)
     if len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
     elif len(w) > 4 and w.endswith("sses"):
@@ -104,15 +113,17 @@ def content_words(text: str, *, asking: bool = False) -> frozenset[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """``text`` cut into sentences (at . ! ? and line breaks), stripped, non-empty."""
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+    """``text`` cut into sentences (at . ! ? and line breaks), stripped, non-empty, and at most
+    :data:`MAX_SENTENCE_CHARS` long (longer ones are dropped)."""
+    return [s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip() and len(s) <= MAX_SENTENCE_CHARS]
+
+
+_LEAD_RE = re.compile(r"[\W_]*(?:(?:please|and|now|so|ok|okay|then)\b[\W_]*)*([A-Za-z0-9]+)", re.I)
 
 
 def _first_word(sentence: str) -> str:
-    words = [w.lower() for w in _WORD_RE.findall(sentence)]
-    while words and words[0] in ("please", "and", "now", "so", "ok", "okay", "then"):
-        words.pop(0)
-    return words[0] if words else ""
+    lead = _LEAD_RE.match(sentence)
+    return lead.group(1).lower() if lead else ""
 
 
 def is_question(sentence: str) -> bool:
@@ -126,18 +137,24 @@ def question_of(text: str) -> frozenset[str]:
     return frozenset().union(*(content_words(s, asking=True) for s in asked)) if asked else frozenset()
 
 
+@lru_cache(maxsize=256)
+def _stated(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The statements of one text with their content words (cached: a chain replays its turns)."""
+    found = []
+    for sentence in sentences(text):
+        if is_question(sentence) or _first_word(sentence) in _ANSWER_FORM:
+            continue
+        words = content_words(sentence)
+        if words:
+            found.append((sentence, words))
+    return tuple(found)
+
+
 def statements(turns: Iterable[Said], instructions: str | None) -> list[Statement]:
     """Every sentence stated (not asked, not shaping the reply) by a non-assistant turn."""
     texts = [instructions or ""] + [t.text for t in turns if t.role not in ("assistant", "tool")]
-    found: list[Statement] = []
-    for text in texts:
-        for sentence in sentences(text):
-            if is_question(sentence) or _first_word(sentence) in _ANSWER_FORM:
-                continue
-            words = content_words(sentence)
-            if words:
-                found.append(Statement(sentence, len(found), words))
-    return found
+    stated = (said for text in texts for said in _stated(text))
+    return [Statement(sentence, position, words) for position, (sentence, words) in enumerate(stated)]
 
 
 def best_statement(asked: frozenset[str], candidates: Sequence[Statement]) -> Statement | None:
