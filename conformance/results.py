@@ -201,8 +201,11 @@ def quick_report(item: pytest.Item, call: pytest.CallInfo[None], feature_id: Opt
 
 
 def _rewrite(report: pytest.TestReport, verdict: Verdict, evidence: Evidence, item: pytest.Item) -> None:
-    """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence."""
+    """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence. A refusal
+    judged `failed` says why under the traceback (e.g. it refused another feature's subject)."""
     summary = " ".join(str(p) for p in (evidence.status, evidence.code, evidence.message or evidence.detail) if p)
+    if verdict is Verdict.FAILED and evidence.status is not None and evidence.detail:
+        report.sections.append(("conformance verdict", f"failed: {evidence.detail}"))
     if verdict is Verdict.UNSUPPORTED:
         report.outcome = "skipped"
         report.wasxfail = f"unsupported by {evidence.by or 'service'}: {summary}"

@@ -19,6 +19,8 @@ from typing import Any, Optional
 
 import openai
 
+from . import features
+
 
 class Verdict(str, enum.Enum):
     SUPPORTED = "supported"
@@ -214,9 +216,7 @@ def judge_refusal(rule: Rule, named: tuple[str, ...], feature_id: Optional[str])
     shown = (named[0] + (f" ({', '.join(named[1:])})" if len(named) > 1 else "")) if named else "nothing"
     if feature_id is None:
         return False, f"refused {shown}, but no feature was given to judge it by: only refusals of the target count"
-    from .features import get
-
-    subjects = get(feature_id).subjects
+    subjects = features.get(feature_id).subjects
     if not named:
         return False, f"the refusal names no parameter, tool, include value or route, so it is not a refusal of {feature_id}"
     hit = next((n for n in named if any(_names_subject(n, s) for s in subjects)), None)
@@ -226,19 +226,20 @@ def judge_refusal(rule: Rule, named: tuple[str, ...], feature_id: Optional[str])
     return True, f"{rule.source} (refused {shown}, a subject of {feature_id})"
 
 
-def _error_fields(exc: openai.APIStatusError) -> tuple[Optional[str], str]:
+def _error_object(exc: openai.APIStatusError) -> dict[str, Any]:
     body = exc.body
     error = body.get("error", body) if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        code = error.get("code")
-        return (str(code) if code is not None else None), str(error.get("message") or exc.message)
-    return None, str(exc.message)
+    return error if isinstance(error, dict) else {}
+
+
+def _error_fields(exc: openai.APIStatusError) -> tuple[Optional[str], str]:
+    error = _error_object(exc)
+    code = error.get("code")
+    return (str(code) if code is not None else None), str(error.get("message") or exc.message)
 
 
 def _error_param(exc: openai.APIStatusError) -> Optional[str]:
-    body = exc.body
-    error = body.get("error", body) if isinstance(body, dict) else None
-    param = error.get("param") if isinstance(error, dict) else None
+    param = _error_object(exc).get("param")
     return str(param) if param else None
 
 

@@ -278,20 +278,21 @@ def _replay(cassettes: Path, report: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _row(proc: subprocess.Popen, report: Path) -> tuple[int, str, dict]:
+def _row(proc: subprocess.Popen, report: Path) -> tuple[int, str, dict, str]:
     out, _ = proc.communicate(timeout=300)
     rows = [r for r in json.loads((report / "compat.json").read_text())["rows"] if r["feature"] == "tools.function"]
     assert len(rows) == 1, out[-3000:]
-    return proc.returncode, rows[0]["verdict"], rows[0]["evidence"]
+    return proc.returncode, rows[0]["verdict"], rows[0]["evidence"], out
 
 
 def test_a_cassette_edited_to_refuse_max_output_tokens_replays_as_failed(tmp_path):
     other = _replay(_refusing_cassettes(tmp_path / "other", "max_output_tokens"), tmp_path / "other" / "report")
     # the same edit refusing the feature's own subject: the control that shows the edit is read
     own = _replay(_refusing_cassettes(tmp_path / "own", "tools[0].type"), tmp_path / "own" / "report")
-    code, verdict, evidence = _row(other, tmp_path / "other" / "report")
+    code, verdict, evidence, out = _row(other, tmp_path / "other" / "report")
     assert (code, verdict) == (1, "failed"), evidence
-    assert "refused max_output_tokens, which is not what tools.function is about" in evidence["detail"]
-    code, verdict, evidence = _row(own, tmp_path / "own" / "report")
+    why = "refused max_output_tokens, which is not what tools.function is about"
+    assert why in evidence["detail"] and f"failed: {why}" in out, out[-3000:]
+    code, verdict, evidence, _ = _row(own, tmp_path / "own" / "report")
     assert (code, verdict) == (0, "unsupported"), evidence
     assert "tool:function" in evidence["detail"]
