@@ -15,7 +15,7 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import openai
 
@@ -79,7 +79,7 @@ class Rule:
     """
 
     status: int
-    scope: str
+    scope: Literal["target", "subject"]
     source: str
     #: a real error body this rule is written for (JSON); docs/verdicts.md shows it
     example: str
