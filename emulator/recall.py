@@ -4,7 +4,7 @@ The emulator's memory is a plain retrieval, not a list of known prompts: every s
 of an earlier user, system or developer turn (and of the request's ``instructions``) is a
 candidate; a question is answered with the candidate sharing most of its content words
 (lower-cased, lightly stemmed, stop words dropped), reworded from the speaker's point of
-view to the listener's ("my colour is teal" -> "Your colour is teal."). So any fact,
+view to the listener's ("my car is red" -> "Your car is red."). So any fact,
 phrased any way, is findable by a later question about it, and a question about something
 never said finds nothing: a service that loses history fails, whatever the suite asks.
 """
@@ -21,7 +21,7 @@ _BRITISH_RE = re.compile(r"(?<=[a-z]{2})our")
 MAX_SENTENCE_CHARS = 500
 """Longer sentences are neither facts nor questions recall answers: keeps huge inputs cheap."""
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-"""Between sentences: after . ! ? and a space (so "3.5" and "ZEBRA-42." stay whole), or a line break."""
+"""Between sentences: after . ! ? and a space (so "3.5" and "v2.1." stay whole), or a line break."""
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:'[a-z]+)?")
 
 STOPWORDS = frozenset(

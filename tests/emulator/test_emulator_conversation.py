@@ -173,3 +173,16 @@ def test_truncate_and_count():
     c = model.truncate("one two, three four", 3)
     assert (c.text, c.tokens, c.truncated) == ("one two,", 3, True)
     assert model.truncate("one", 5) == model.Completion("one", 1, False)
+
+
+def test_the_emulator_source_names_none_of_the_suites_facts():
+    # A static guard: the model cannot special-case what its source never mentions.
+    from pathlib import Path
+
+    from fixtures.facts import FACTS, FILLERS
+
+    source = "\n".join(p.read_text() for p in Path(model.__file__).parent.rglob("*.py")).lower()
+    phrases = [f.value for f in FACTS if not f.value.isdigit()] + [f.statement.split(".")[0] for f in FACTS] + [f.question.split("?")[0] for f in FACTS]
+    phrases += [filler.split("?")[0] for filler in FILLERS] + ["code word", "reply with ok", "reply ok", "say ok"]
+    named = [p for p in phrases if p.lower() in source]
+    assert not named, f"the emulator's source names the suite's prompts: {named}"
