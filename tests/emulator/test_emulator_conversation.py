@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from emu_support import create, text_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from emulator import model
+from emulator import model, recall
 from emulator.model import Turn
 
 
@@ -186,3 +188,25 @@ def test_the_emulator_source_names_none_of_the_suites_facts():
     phrases += [filler.split("?")[0] for filler in FILLERS] + ["code word", "reply with ok", "reply ok", "say ok"]
     named = [p for p in phrases if p.lower() in source]
     assert not named, f"the emulator's source names the suite's prompts: {named}"
+
+
+# --- any fact, not a list of known ones: invented words --------------------------------------
+
+_subject = st.text("abcdefghijklm", min_size=4, max_size=9).filter(lambda w: w not in recall.STOPWORDS)
+_value = st.from_regex(r"[A-Z]{3,6}-[0-9]{1,4}", fullmatch=True)
+_filler = st.lists(st.text("nopqrstuvwxyz", min_size=3, max_size=8), min_size=2, max_size=6).map(
+    lambda words: " ".join(words).capitalize() + "?"
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(owner=st.sampled_from(["My", "Our", "The"]), subject=_subject, value=_value, fillers=st.lists(_filler, min_size=2, max_size=5))
+def test_an_invented_fact_is_recalled_after_any_unrelated_turns(owner, subject, value, fillers):
+    question = f"What is {owner.lower()} {subject}?"
+    turns = [Turn("user", f"{owner} {subject} is {value}.")]
+    for filler in fillers:
+        turns += [Turn("assistant", model.respond(turns, None)), Turn("user", filler)]
+    turns += [Turn("assistant", model.respond(turns, None)), Turn("user", question)]
+    assert value in model.respond(turns, None)
+    # Without the turn that stated it, the value is nowhere to be found.
+    assert value not in model.respond(turns[2:], None)
