@@ -57,6 +57,15 @@ def test_gone_passes_throttling_through_as_inconclusive():
         contracts.gone(_raises(_status_error(429, {"error": {"message": "busy"}})), "vs_1")
 
 
+def test_refused_catches_a_credential_the_service_accepted():
+    body = {"error": {"code": "401", "message": "Unauthorized. Access token is missing, invalid, audience is incorrect."}}
+    assert contracts.refused(_raises(_status_error(401, body)), 401, "a forged token")["code"] == "401"
+    with pytest.raises(AssertionError, match="a forged token must be refused with 401, but the service answered: object='response'"):
+        contracts.refused(lambda: {"object": "response", "id": "resp_1", "status": "completed"}, 401, "a forged token")
+    with pytest.raises(AssertionError, match="expected HTTP 401, got 400"):
+        contracts.refused(_raises(_status_error(400, {"error": {"message": "bad"}})), 401, "a forged token")
+
+
 def test_not_listed_catches_a_delete_that_kept_the_store():
     contracts.not_listed([{"id": "vs_2"}], "vs_1", "vector store")
     with pytest.raises(AssertionError, match="still listed"):
