@@ -38,7 +38,7 @@ def upload(client, target, created, documents, conformance_state):
     def upload(name):
         store = stores.create(name=name)
         created.vector_store(store.id)
-        # One document per batch, as the seed's upload_and_poll sends them (files, then a batch).
+        # What upload_and_poll sends, one document per batch: the file, then a batch naming it.
         uploaded: list[str] = []
         for document in (documents["handbook"], documents["cafeteria"]):
             file = client.files.create(file=document.upload(), purpose="assistants")

@@ -41,8 +41,6 @@ QUESTION = [{"role": "user", "content": "What's the weather like in London today
 TEMPERATURE = "14.2"
 #: A question that wants both functions at once.
 BOTH = [{"role": "user", "content": "What are the weather and the local time in London right now?"}]
-
-
 SCHEMAS = {"get_weather": WEATHER_SCHEMA, "get_time": TIME_SCHEMA}
 
 
