@@ -36,9 +36,33 @@ class ImageInfo:
     format: str
     width: int
     height: int
+    colour: str = ""
+    """The name of the colour most of its pixels are nearest to (empty if unknown)."""
 
     def describe(self) -> str:
-        return f"a {self.width}x{self.height} {self.format} image"
+        mostly = f", mostly {self.colour}" if self.colour else ""
+        return f"a {self.width}x{self.height} {self.format} image{mostly}"
+
+
+#: Named colours the "model" can tell apart: nearest by RGB distance, counted per pixel.
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "red": (220, 30, 30), "orange": (240, 140, 20), "yellow": (240, 220, 40), "green": (40, 170, 60),
+    "blue": (30, 80, 210), "purple": (130, 50, 170), "pink": (240, 150, 190), "brown": (120, 75, 35),
+    "black": (10, 10, 10), "white": (245, 245, 245), "grey": (128, 128, 128),
+}
+_SAMPLE = 32  # pixels a side: enough to tell the dominant colour, cheap for a 50 MB image
+
+
+def dominant_colour(img: Image.Image) -> str:
+    """The palette colour most pixels are nearest to: it needs the decoded pixels, so a
+    service that read only the header could not say it."""
+    small = img.convert("RGB")
+    small.thumbnail((_SAMPLE, _SAMPLE))
+    counts: dict[str, int] = dict.fromkeys(PALETTE, 0)
+    for count, (r, g, b) in small.getcolors(_SAMPLE * _SAMPLE) or []:
+        name = min(PALETTE, key=lambda n: (PALETTE[n][0] - r) ** 2 + (PALETTE[n][1] - g) ** 2 + (PALETTE[n][2] - b) ** 2)
+        counts[name] += count
+    return max(counts, key=lambda n: counts[n])
 
 
 def decode(data: bytes, param: str) -> ImageInfo:
@@ -51,11 +75,12 @@ def decode(data: bytes, param: str) -> ImageInfo:
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
             img.load()  # verify() misses truncated pixel data
+            colour = dominant_colour(img)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise errors.invalid_image(param) from None
     if fmt not in FORMATS or (fmt == "GIF" and frames > 1):
         raise errors.invalid_image(param)
-    return ImageInfo(fmt, size[0], size[1])
+    return ImageInfo(fmt, size[0], size[1], colour)
 
 
 def from_data_url(url: str, param: str) -> ImageInfo:

@@ -4,22 +4,27 @@ API does not serve and an unknown response id get back, in Azure's error shape."
 import openai
 import pytest
 
-from conformance import expect
+from conformance import contracts, expect
+from conformance.tokens import with_bad_signature
 
 UNSERVED_API_VERSION = "2024-10-21"  # the dated GA version before Responses existed
+OTHER_AUDIENCE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ3cm9uZyJ9.bm90LWEtc2lnbmF0dXJl"  # {"aud": "wrong"}, unsigned
 
 
 @pytest.mark.feature("errors.auth")
-def test_a_wrong_credential_is_refused_with_401(make_client, target):
+def test_a_wrong_credential_is_refused_with_401(make_client, target, conformance_state):
     if target.auth == "key":
-        client = make_client(api_key="0" * 32)
+        wrong = {"a wrong key": {"api_key": "0" * 32}}
     else:
-        client = make_client(token="eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ3cm9uZyJ9.bm90LWEtc2lnbmF0dXJl")
+        # The forged one has a real token's header and claims (audience, issuer, expiry) and a
+        # spoiled signature: only a service that verifies the signature refuses it.
+        genuine = conformance_state.connection(target).token_provider()
+        wrong = {"a token for another audience": {"token": OTHER_AUDIENCE_TOKEN},
+                 "a real token with a forged signature": {"token": with_bad_signature(genuine)}}
 
-    with pytest.raises(openai.AuthenticationError) as refused:
-        client.responses.create(model=target.deployment, input="Hello", max_output_tokens=16)
-
-    expect.azure_error(refused.value, 401)
+    for what, credential in wrong.items():
+        hello = make_client(**credential).responses.create
+        contracts.refused(lambda: hello(model=target.deployment, input="Hello", max_output_tokens=16), 401, what)
 
 
 @pytest.mark.feature("errors.deployment_not_found")

@@ -6,9 +6,11 @@ Seed: responses-basic-aoai*.py and responses-basic-entra-aoai*.py ("Tell me a jo
 import openai
 import pytest
 
-from conformance import expect
+from conformance import contracts, expect
 
 PROMPT = "Tell me a joke."
+#: Three input messages, so an order that is neither newest-first nor as-sent shows.
+CONVERSATION = ["My name is Ada.", "I live in Lisbon.", PROMPT]
 
 
 @pytest.mark.feature("responses.create")
@@ -44,6 +46,16 @@ def test_retrieve_returns_the_stored_response(client, target, created):
     assert fetched.output_text == response.output_text
 
 
+@pytest.mark.feature("responses.retrieve")
+def test_a_response_created_with_store_false_cannot_be_retrieved(client, target, created):
+    response = client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64, store=False)
+    created.response(response.id)  # if the service kept it anyway, cleanup deletes it
+
+    assert response.store is False
+    error = contracts.gone(lambda: client.responses.retrieve(response.id), f"{response.id} (store=false)")
+    assert response.id in error["message"], error
+
+
 @pytest.mark.feature("responses.delete")
 def test_delete_removes_the_response(client, target):
     response = client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64)
@@ -57,19 +69,19 @@ def test_delete_removes_the_response(client, target):
 
 
 @pytest.mark.feature("responses.input_items")
-def test_input_items_lists_the_input_messages(client, target, created):
+def test_input_items_list_the_input_messages_newest_first_or_as_sent(client, target, created):
     response = client.responses.create(
         model=target.deployment,
-        input=[{"role": "user", "content": PROMPT}],
+        input=[{"role": "user", "content": text} for text in CONVERSATION],
         instructions="Answer in one sentence.",
         max_output_tokens=64,
     )
     created.response(response.id)
 
-    items = client.responses.input_items.list(response.id)
+    # The OpenAI reference: `order` defaults to `desc` (newest first); `asc` lists as sent.
+    newest_first = client.responses.input_items.list(response.id).data
+    as_sent = client.responses.input_items.list(response.id, order="asc").data
 
-    messages = [item for item in items.data if item.type == "message"]
-    assert len(messages) == 1, f"expected the one input message, got {items.data}"
-    assert messages[0].role == "user"
-    texts = [part.text for part in messages[0].content if part.type == "input_text"]
-    assert texts == [PROMPT]
+    contracts.input_items_in_order(newest_first, CONVERSATION, "desc")
+    contracts.input_items_in_order(as_sent, CONVERSATION, "asc")
+    assert all(item.role == "user" for item in as_sent if item.type == "message")

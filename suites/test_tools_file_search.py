@@ -3,15 +3,19 @@
 Seed: responses-filesearch-aoai*.py: create a vector store, `file_batches.upload_and_poll`,
 ask with `file_search` (`max_num_results`), delete the store. The suite also asks for
 `file_search_call.results`, checks the citations point at the uploaded file, and deletes
-the file too (the seed leaves it behind).
+the file too (the seed leaves it behind). The suite sends what `upload_and_poll` sends but
+polls the batch itself, with a deadline (conformance/polling.py).
 """
 
 import pytest
 
-from conformance import expect
+from conformance import contracts, expect
+from conformance.polling import wait_for_file_batch
 from conformance.sdk import SDK_VERSION, vector_stores
 
 QUESTION = "What are the company values?"
+#: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
+BOTH = "What are the company values, and when does the cafeteria open?"
 
 
 def stores_api(client):
@@ -21,27 +25,37 @@ def stores_api(client):
     return api
 
 
-def upload_documents(client, created, documents, name):
+@pytest.fixture
+def upload(client, target, created, documents, conformance_state):
+    """Create a vector store and add the documents; ``upload(name)`` -> (store, {filename: file id}).
+
+    Not the SDK's ``upload_and_poll``, which polls without a deadline: the project's own poll
+    gives up after the target's ``poll_timeout`` with "still in_progress after N s".
+    """
     stores = stores_api(client)
-    store = stores.create(name=name)
-    created.vector_store(store.id)
-    # One document per batch: the SDK collects a batch's uploads with `as_completed`, so with
-    # several files the order of file_ids in the batch request (and the cassette) would vary.
-    uploaded: list[str] = []
-    for document in (documents["handbook"], documents["cafeteria"]):
-        batch = stores.file_batches.upload_and_poll(vector_store_id=store.id, files=[document.upload()])
-        in_batch = [f.id for f in stores.file_batches.list_files(batch_id=batch.id, vector_store_id=store.id)]
-        for file_id in in_batch:
-            created.file(file_id)
-        uploaded += in_batch
-        assert batch.status == "completed" and batch.file_counts.completed == 1, f"batch not processed: {batch}"
-    names = {client.files.retrieve(file_id).filename: file_id for file_id in uploaded}
-    return store, names
+    interval = target.poll_interval if conformance_state.live else 0.0
+
+    def upload(name):
+        store = stores.create(name=name)
+        created.vector_store(store.id)
+        # What upload_and_poll sends, one document per batch: the file, then a batch naming it.
+        uploaded: list[str] = []
+        for document in (documents["handbook"], documents["cafeteria"]):
+            file = client.files.create(file=document.upload(), purpose="assistants")
+            created.file(file.id)
+            batch = stores.file_batches.create(vector_store_id=store.id, file_ids=[file.id])
+            batch = wait_for_file_batch(stores, store.id, batch.id, interval=interval, timeout=target.poll_timeout)
+            assert batch.status == "completed" and batch.file_counts.completed == 1, f"batch not processed: {batch}"
+            uploaded.append(file.id)
+        names = {client.files.retrieve(file_id).filename: file_id for file_id in uploaded}
+        return store, names
+
+    return upload
 
 
 @pytest.mark.feature("tools.file_search")
-def test_file_search_cites_the_uploaded_document(client, target, created, documents):
-    store, file_ids = upload_documents(client, created, documents, "Employee Handbook")
+def test_file_search_cites_the_uploaded_document(client, target, created, documents, upload):
+    store, file_ids = upload("Employee Handbook")
     handbook = file_ids[documents["handbook"].filename]
 
     response = client.responses.create(
@@ -64,20 +78,39 @@ def test_file_search_cites_the_uploaded_document(client, target, created, docume
 
 
 @pytest.mark.feature("tools.file_search")
-def test_vector_store_and_file_delete_cleanly(client, target, created, documents):
+def test_max_num_results_caps_the_results(client, target, created, upload):
+    store, _ = upload("Employee Handbook")
+
+    response = client.responses.create(
+        model=target.deployment,
+        input=BOTH,
+        tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 1}],
+        include=["file_search_call.results"],
+    )
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    [search] = [item for item in response.output if item.type == "file_search_call"]
+    contracts.results_capped(search.results, 1)
+
+
+@pytest.mark.feature("tools.file_search")
+def test_vector_store_and_file_delete_cleanly(client, target, created, upload):
     stores = stores_api(client)
-    store, file_ids = upload_documents(client, created, documents, "Delete me")
+    store, file_ids = upload("Delete me")
 
     deleted = stores.delete(store.id)
     assert deleted.deleted is True and deleted.id == store.id
+    contracts.gone(lambda: stores.retrieve(store.id), f"vector store {store.id}")
+    contracts.not_listed(stores.list(limit=100).data, store.id, "vector store")
     for file_id in file_ids.values():
         gone = client.files.delete(file_id)
         assert gone.deleted is True and gone.id == file_id
 
 
 @pytest.mark.feature("tools.file_search")
-def test_streamed_file_search_reports_its_phases(client, target, created, documents):
-    store, file_ids = upload_documents(client, created, documents, "Employee Handbook")
+def test_streamed_file_search_reports_its_phases(client, target, created, upload):
+    store, file_ids = upload("Employee Handbook")
 
     events = list(client.responses.create(
         model=target.deployment,

@@ -9,7 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from conformance import expect
+from conformance import contracts, expect
 
 WEATHER_SCHEMA = {
     "type": "object",
@@ -39,6 +39,9 @@ GET_TIME = {
 }
 QUESTION = [{"role": "user", "content": "What's the weather like in London today?"}]
 TEMPERATURE = "14.2"
+#: A question that wants both functions at once.
+BOTH = [{"role": "user", "content": "What are the weather and the local time in London right now?"}]
+SCHEMAS = {"get_weather": WEATHER_SCHEMA, "get_time": TIME_SCHEMA}
 
 
 def function_calls(response):
@@ -119,9 +122,8 @@ def test_tool_choice_forces_the_named_function(client, target, created):
 
 @pytest.mark.feature("tools.function")
 def test_parallel_function_calls_answer_each_call_id(client, target, created):
-    question = [{"role": "user", "content": "What are the weather and the local time in London right now?"}]
     first = client.responses.create(
-        model=target.deployment, input=question, tools=[GET_WEATHER, GET_TIME], tool_choice="required",
+        model=target.deployment, input=BOTH, tools=[GET_WEATHER, GET_TIME], tool_choice="required",
         parallel_tool_calls=True,
     )
     created.response(first.id)
@@ -143,6 +145,21 @@ def test_parallel_function_calls_answer_each_call_id(client, target, created):
 
     expect.conformant_response(second)
     assert TEMPERATURE in second.output_text and "09:41" in second.output_text
+
+
+@pytest.mark.feature("tools.function")
+def test_parallel_tool_calls_false_makes_at_most_one_call(client, target, created):
+    response = client.responses.create(
+        model=target.deployment, input=BOTH, tools=[GET_WEATHER, GET_TIME], tool_choice="required",
+        parallel_tool_calls=False,
+    )
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    assert response.parallel_tool_calls is False
+    contracts.at_most(response.output, "function_call", 1, "parallel_tool_calls=false")
+    [call] = function_calls(response)  # tool_choice="required": one call, not none
+    valid_call(call, call.name, SCHEMAS[call.name])
 
 
 @pytest.mark.feature("tools.function")

@@ -9,7 +9,7 @@ v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
 import openai
 import pytest
 
-from conformance import expect
+from conformance import contracts, expect
 
 ADD = "Use the add tool to add 2 and 3."
 ECHO = 'Use the echo tool to echo "conformance"'
@@ -101,8 +101,7 @@ def test_mcp_approval_request_then_approved_call(client, target, created, mcp_se
     expect.conformant_response(second)
     [call] = items(second, "mcp_call")
     assert call.name == "add" and call.output == "5"
-    if getattr(call, "approval_request_id", None) is not None:  # field added in openai 2.0.1
-        assert call.approval_request_id == request.id
+    contracts.approval_linked(call, request.id)  # read from the wire: the SDK models it from 2.0.1
 
 
 @pytest.mark.feature("tools.mcp.approval")

@@ -77,3 +77,25 @@ def test_an_unreachable_url_is_refused(client, image_server, path):
     assert r.status_code == 400
     error = error_of(r)
     assert error["code"] == "invalid_image_url" and url in error["message"]
+
+
+@pytest.mark.parametrize("rgb,colour", [
+    ((30, 80, 210), "blue"), ((40, 170, 60), "green"), ((250, 250, 250), "white"), ((235, 215, 50), "yellow"),
+])  # fmt: skip
+def test_the_dominant_colour_comes_from_the_pixels(client, rgb, colour):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    img = Image.new("RGB", (20, 10), rgb)
+    img.paste((10, 10, 10), (0, 0, 20, 3))  # a black band: a minority of the pixels
+    img.save(buf, format="PNG")
+    r = _ask(client, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode())
+    assert f"a 20x10 PNG image, mostly {colour}" in text_of(r.json())
+
+
+def test_a_png_cut_after_its_header_is_refused_even_when_its_size_is_readable(client):
+    whole = image_bytes("PNG", (64, 48))
+    r = _ask(client, "data:image/png;base64," + base64.b64encode(whole[: len(whole) // 2]).decode())
+    assert r.status_code == 400 and error_of(r)["code"] == "invalid_image_format"
