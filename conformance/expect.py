@@ -81,7 +81,8 @@ def refusal(call: Callable[[], Any], status: int | tuple[int, ...], *, tries: in
     """
     statuses = (status,) if isinstance(status, int) else status
     seen: list[int] = []
-    for _ in range(tries):
+    last: Optional[openai.APIStatusError] = None
+    for _ in range(max(tries, 1)):
         try:
             call()
         except openai.APIStatusError as exc:
@@ -91,6 +92,7 @@ def refusal(call: Callable[[], Any], status: int | tuple[int, ...], *, tries: in
             last = exc
         else:
             raise AssertionError(f"expected HTTP {' or '.join(map(str, statuses))}, the call succeeded")
+    assert last is not None
     due = " or ".join(map(str, statuses))
     raise AssertionError(f"persistent {last.status_code} where {due} is due: {tries} calls (each with the SDK's "
                          f"retries) all got {', '.join(map(str, seen))}: {last.body}") from last
