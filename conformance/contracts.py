@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import openai
 
 from . import expect
 
@@ -22,37 +21,20 @@ COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "brown"
 _COLOUR_RE = re.compile(r"\b(" + "|".join(COLOURS) + r"|gray)\b", re.IGNORECASE)
 
 
-def _summary(obj: Any) -> str:
-    try:
-        body = expect.wire_dict(obj)
-    except Exception:  # noqa: BLE001 (only for the message)
-        return repr(obj)[:200]
-    if isinstance(body, dict):
-        return ", ".join(f"{k}={body[k]!r}" for k in ("object", "id", "status") if k in body) or repr(body)[:200]
-    return repr(body)[:200]
-
-
 def refused(call: Callable[[], Any], status: int, what: str) -> dict[str, Any]:
     """``call()`` must be refused with HTTP ``status`` in Azure's error shape; returns the
     error object. ``what`` says what should have been refused, for the failure message.
 
-    A transient status (429, 5xx) is re-raised by ``expect.azure_error`` (inconclusive).
+    A 5xx on every try is a failure (``expect.refusal``); a 429 is re-raised by
+    ``expect.azure_error`` (inconclusive).
     """
-    try:
-        answer = call()
-    except openai.APIStatusError as exc:
-        return expect.azure_error(exc, status)
-    raise AssertionError(f"{what} must be refused with {status}, but the service answered: {_summary(answer)}")
+    return expect.azure_error(expect.refusal(call, status, what=what), status)
 
 
 def gone(fetch: Callable[[], Any], what: str) -> dict[str, Any]:
     """``fetch()`` must be refused with Azure's 404: a deleted object, or a response created
     with ``store=false``. Returns the error object."""
-    try:
-        found = fetch()
-    except openai.APIStatusError as exc:
-        return expect.azure_error(exc, 404)
-    raise AssertionError(f"{what} must be gone (404), but it is still retrievable: {_summary(found)}")
+    return expect.azure_error(expect.refusal(fetch, 404, what=f"{what} (gone, so a retrieve)"), 404)
 
 
 def not_listed(listed: Iterable[Any], object_id: str, what: str) -> None:

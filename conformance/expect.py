@@ -6,7 +6,7 @@ included), so a broken contract fails a test even when the SDK would swallow it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Mapping, Optional
 
 import openai
 
@@ -21,25 +21,93 @@ def wire_dict(obj: Any) -> dict[str, Any]:
     return obj.model_dump(mode="json", exclude_unset=True, by_alias=True, warnings=False)
 
 
-def conformant_response(response: Any) -> None:
-    from .checks import check_response
-
-    violations = check_response(wire_dict(response))
-    assert not violations, "the response breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
+def _fail_on(violations: list[Any], what: str) -> None:
+    assert not violations, f"the {what} breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
 
 
-def conformant_stream(events: list[Any], start: int | None = 0) -> None:
-    """``start=None``: a resumed stream, numbered from wherever it picks up."""
-    from .checks import check_stream
-    from .stream_errors import StreamErrorEvent, error_payload
+def conformant_response(response: Any, request: Optional[Mapping[str, Any]] = None) -> None:
+    """``request``: the create parameters, so the response is also held to them (max_output_tokens)."""
+    from .checks import check_against_request, check_response
 
-    wire = [wire_dict(e) for e in events]
+    body = wire_dict(response)
+    _fail_on(check_response(body) + (check_against_request(request, body) if request else []), "response")
+
+
+TERMINAL_EVENTS = ("response.completed", "response.incomplete", "response.failed")
+
+
+def _ending_error(wire: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """The error event that ended the stream, if one did: not one sent after its terminal event,
+    which is a broken grammar (the stream rules say so), not the service being busy."""
+    from .stream_errors import error_payload
+
     for event in wire:
+        if event.get("type") in TERMINAL_EVENTS:
+            return None
         error = error_payload(event)
         if error is not None:
-            raise StreamErrorEvent(error)  # its code decides the verdict, not the stream rules
+            return error
+    return None
+
+
+def conformant_stream(events: list[Any], start: int | None = 0, request: Optional[Mapping[str, Any]] = None) -> None:
+    """``start=None``: a resumed stream, numbered from wherever it picks up; ``request``: the
+    create parameters the terminal response must honour."""
+    from .checks import check_against_request, check_stream
+    from .stream_errors import StreamErrorEvent
+
+    wire = [wire_dict(e) for e in events]
+    error = _ending_error(wire)
+    if error is not None:
+        raise StreamErrorEvent(error)  # its code decides the verdict, not the stream rules
     violations = check_stream(wire, start=start)
-    assert not violations, "the stream breaks the contract:\n" + "\n".join(f"  - {v}" for v in violations)
+    for i, event in enumerate(wire):
+        if request and event.get("type") in TERMINAL_EVENTS:
+            violations += check_against_request(request, event.get("response"), where=f"events[{i}].response")
+    _fail_on(violations, "stream")
+
+
+def summary(obj: Any) -> str:
+    """A short description of an answer: its object, id and status."""
+    try:
+        body = wire_dict(obj)
+    except Exception:  # noqa: BLE001 (only for the message)
+        return repr(obj)[:200]
+    if isinstance(body, dict):
+        return ", ".join(f"{k}={body[k]!r}" for k in ("object", "id", "status") if k in body) or repr(body)[:200]
+    return repr(body)[:200]
+
+
+#: How often a refusal is asked for before a 5xx in its place counts as the answer. Each try
+#: is one SDK call with its own retries, so a transient fault (even 20% of calls) passes.
+REFUSAL_TRIES = 3
+
+
+def refusal(call: Callable[[], Any], status: int | tuple[int, ...], *, tries: int = REFUSAL_TRIES,
+            what: str = "the call") -> openai.APIStatusError:
+    """The error ``call`` is refused with, when a 4xx ``status`` is due.
+
+    A 5xx on every one of ``tries`` calls is a service that answers "broken" where it owes
+    a refusal (e.g. a persistent 500 where 404 is due): a failed contract, not an outage to
+    wait out. 429 stays throttling (re-raised: inconclusive); a success is a failure.
+    """
+    statuses = (status,) if isinstance(status, int) else status
+    seen: list[int] = []
+    last: Optional[openai.APIStatusError] = None
+    for _ in range(max(tries, 1)):
+        try:
+            answer = call()
+        except openai.APIStatusError as exc:
+            if exc.status_code < 500 or exc.status_code in statuses:
+                return exc
+            seen.append(exc.status_code)
+            last = exc
+        else:
+            raise AssertionError(f"{what} must be refused with HTTP {' or '.join(map(str, statuses))}, but the service answered: {summary(answer)}")
+    assert last is not None
+    due = " or ".join(map(str, statuses))
+    raise AssertionError(f"persistent {last.status_code} where {due} is due: {tries} calls (each with the SDK's "
+                         f"retries) all got {', '.join(map(str, seen))}: {last.body}") from last
 
 
 def azure_error(exc: openai.APIStatusError, status: int | tuple[int, ...]) -> dict[str, Any]:

@@ -43,6 +43,12 @@ class HttpLog:
     stream_error: Optional[dict[str, Any]] = None
     """The first SSE ``error`` event any of the test's streams carried (see conformance.wiretap)."""
 
+    wire_violations: list[str] = field(default_factory=list)
+    """What the wire checks found (see conformance.wiretap.watch): any of it makes the test failed."""
+
+    def observe_violations(self, exchange: str, violations: list[Any]) -> None:
+        self.wire_violations += [f"{exchange}: {v}" for v in violations]
+
     def saw_stream_error(self, event: dict[str, Any]) -> None:
         self.stream_error = self.stream_error or event
 
@@ -115,7 +121,15 @@ class Results:
             return report
         evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.state.config.rootpath)] if cassette.exists() else [])
         verdict: Verdict
-        if report.skipped and not hasattr(report, "wasxfail"):
+        broken = _wire_break(item, call, report)
+        if broken is not None:
+            # The service broke the contract on the wire: whatever the test made of it
+            # (passed, or an error event it read as transient), the cell is failed.
+            verdict, evidence.detail = Verdict.FAILED, broken.splitlines()[1].strip()[:500]
+            report.outcome, report.longrepr = "failed", f"{item.nodeid}: {broken}"
+            if hasattr(report, "wasxfail"):
+                del report.wasxfail
+        elif report.skipped and not hasattr(report, "wasxfail"):
             sdk_reason = item.stash.get(SDK_SKIP, None)
             verdict = Verdict.UNSUPPORTED if sdk_reason else Verdict.SKIPPED
             evidence.by = "sdk" if sdk_reason else None
@@ -156,6 +170,22 @@ class Results:
         from .report.build import build_report
 
         return build_report(self.state, self.items, finished=time.time())
+
+
+def _wire_break(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> Optional[str]:
+    """What the wire checks found during the test's call phase, as a failure message (or None).
+
+    A replay mismatch keeps its own message: the recorded exchange was not even used.
+    """
+    log = item.stash.get(HTTP_LOG, None)
+    if report.when != "call" or log is None or not log.wire_violations:
+        return None
+    if call.excinfo is not None and _replay_mismatch(call.excinfo.value) is not None:
+        return None
+    shown = log.wire_violations[:10]
+    more = len(log.wire_violations) - len(shown)
+    lines = ["the service broke the contract on the wire:", *(f"  - {v}" for v in shown)]
+    return "\n".join(lines + ([f"  ... and {more} more"] if more > 0 else []))
 
 
 def _relative(path: Path, root: Path) -> str:

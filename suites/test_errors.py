@@ -1,5 +1,8 @@
 """The error contracts: what a bad key, an unknown deployment, an api-version the Responses
-API does not serve and an unknown response id get back, in Azure's error shape."""
+API does not serve and an unknown response id get back, in Azure's error shape.
+
+A refusal that is due must come back as itself: a 5xx in its place on every try is a
+failure, not an outage (expect.refusal)."""
 
 import openai
 import pytest
@@ -9,6 +12,10 @@ from conformance.tokens import with_bad_signature
 
 UNSERVED_API_VERSION = "2024-10-21"  # the dated GA version before Responses existed
 OTHER_AUDIENCE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ3cm9uZyJ9.bm90LWEtc2lnbmF0dXJl"  # {"aud": "wrong"}, unsigned
+
+
+def _say_hello(client, model):
+    return lambda: client.responses.create(model=model, input="Hello", max_output_tokens=16)
 
 
 @pytest.mark.feature("errors.auth")
@@ -23,16 +30,14 @@ def test_a_wrong_credential_is_refused_with_401(make_client, target, conformance
                  "a real token with a forged signature": {"token": with_bad_signature(genuine)}}
 
     for what, credential in wrong.items():
-        hello = make_client(**credential).responses.create
-        contracts.refused(lambda: hello(model=target.deployment, input="Hello", max_output_tokens=16), 401, what)
+        contracts.refused(_say_hello(make_client(**credential), target.deployment), 401, what)
 
 
 @pytest.mark.feature("errors.deployment_not_found")
 def test_an_unknown_deployment_is_refused(client, target):
-    with pytest.raises(openai.APIStatusError) as refused:
-        client.responses.create(model="no-such-deployment", input="Hello", max_output_tokens=16)
+    refused = expect.refusal(_say_hello(client, "no-such-deployment"), (400, 404))
 
-    error = expect.azure_error(refused.value, (400, 404))
+    error = expect.azure_error(refused, (400, 404))
     assert error.get("code") in ("DeploymentNotFound", "unknown_model", "model_not_found"), error
 
 
@@ -40,22 +45,20 @@ def test_an_unknown_deployment_is_refused(client, target):
 def test_an_api_version_without_responses_is_refused(make_client, target):
     client = make_client(api_version=UNSERVED_API_VERSION)
 
-    with pytest.raises(openai.APIStatusError) as refused:
-        client.responses.create(model=target.deployment, input="Hello", max_output_tokens=16)
+    refused = expect.refusal(_say_hello(client, target.deployment), (400, 404))
 
-    error = expect.azure_error(refused.value, (400, 404))
+    error = expect.azure_error(refused, (400, 404))
     if target.is_v1:
         assert "api version" in error["message"].lower(), error
     else:
-        assert refused.value.status_code == 404 or "api-version" in error["message"], error
+        assert refused.status_code == 404 or "api-version" in error["message"], error
 
 
 @pytest.mark.feature("errors.response_not_found")
 def test_an_unknown_response_id_is_404(client, target):
     missing = "resp_" + "0" * 48
 
-    with pytest.raises(openai.NotFoundError) as refused:
-        client.responses.retrieve(missing)
+    refused = expect.refusal(lambda: client.responses.retrieve(missing), 404)
 
-    error = expect.azure_error(refused.value, 404)
+    error = expect.azure_error(refused, 404)
     assert missing in error["message"], error

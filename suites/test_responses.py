@@ -3,7 +3,6 @@
 Seed: responses-basic-aoai*.py and responses-basic-entra-aoai*.py ("Tell me a joke.").
 """
 
-import openai
 import pytest
 
 from conformance import contracts, expect
@@ -62,9 +61,8 @@ def test_delete_removes_the_response(client, target):
 
     client.responses.delete(response.id)
 
-    with pytest.raises(openai.NotFoundError) as refused:
-        client.responses.retrieve(response.id)
-    error = expect.azure_error(refused.value, 404)
+    refused = expect.refusal(lambda: client.responses.retrieve(response.id), 404)
+    error = expect.azure_error(refused, 404)
     assert response.id in error["message"]
 
 

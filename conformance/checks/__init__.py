@@ -2,13 +2,26 @@
 
     from conformance.checks import check_response, check_stream, Violation
 
-Both checks return a list of `Violation(where, what, rule)`; an empty list means conformant.
+Every check returns a list of `Violation(where, what, rule)`; an empty list means conformant.
+`check_against_request` links a response to its request's parameters, and the `check_sse_*`
+rules look at what only the wire shows (conformance.wiretap runs them on every exchange).
 `RULES` maps every rule id to what it guards.
 """
 
 from ._base import Violation
+from .request import check_against_request
 from .response import RESPONSE_STATUSES, check_response
 from .rules import RULES
 from .stream import check_stream
+from .wire import check_sse_content_type, check_sse_data
 
-__all__ = ["RESPONSE_STATUSES", "RULES", "Violation", "check_response", "check_stream"]
+__all__ = [
+    "RESPONSE_STATUSES",
+    "RULES",
+    "Violation",
+    "check_against_request",
+    "check_response",
+    "check_sse_content_type",
+    "check_sse_data",
+    "check_stream",
+]

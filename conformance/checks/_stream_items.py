@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from ._base import join
 from ._stream_state import (
+    ARGUMENT_ITEM_TYPES,
     DONE_EVENT_OF_PART,
     PART_ITEM_TYPES,
     Channel,
@@ -37,7 +38,7 @@ def on_item_added(state: State, i: int, ev: Event) -> None:
         state.add(join(here, "output_index"), what, "stream.item_order")
     kind = item.get("type") if isinstance(item.get("type"), str) else None
     new = Item(index, item.get("id") if isinstance(item.get("id"), str) else None, kind, i)
-    if kind == "function_call":
+    if kind in ARGUMENT_ITEM_TYPES:
         args = item.get("arguments")
         new.parts[("arguments", 0)] = Part("arguments", 0, None, i, text=args if isinstance(args, str) else "")
     state.items[index] = new
@@ -59,15 +60,16 @@ def on_item_done(state: State, i: int, ev: Event) -> None:
             what = f"{key} {done.get(key)!r} differs from {opened!r} in output_item.added at {at(item.opened_at)}"
             state.add(join(here, f"item.{key}"), what, "stream.item_pairing")
     for part in item.parts.values():
-        _check_part_at_item_done(state, here, part, done)
+        _check_part_at_item_done(state, here, part, done, item.type)
     item.done, item.closed_at = done, i
 
 
-def _check_part_at_item_done(state: State, here: str, part: Part, done: Mapping[str, Any]) -> None:
+def _check_part_at_item_done(state: State, here: str, part: Part, done: Mapping[str, Any], item_type: str | None) -> None:
     """At item close no part is left open, and the item's copy of each part's text matches."""
     if part.kind == "arguments":
         if part.deltas and part.done_text is None:
-            state.add(here, "the item is done without response.function_call_arguments.done", "stream.done_missing")
+            done_event = f"response.{item_type or 'function_call'}_arguments.done"
+            state.add(here, f"the item is done without {done_event}", "stream.done_missing")
         actual, where = done.get("arguments"), join(here, "item.arguments")
     else:
         if not part.closed:

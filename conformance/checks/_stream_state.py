@@ -41,7 +41,9 @@ CHANNELS: tuple[Channel, ...] = (
     _channel("reasoning_text", "content", "content_index", "text", "reasoning_text", "reasoning"),
     _channel("reasoning_summary_text", "summary", "summary_index", "text", "summary_text", "reasoning"),
     _channel("function_call_arguments", "arguments", None, "arguments", "", "function_call"),
+    _channel("mcp_call_arguments", "arguments", None, "arguments", "", "mcp_call"),
 )
+ARGUMENT_ITEM_TYPES = frozenset({"function_call", "mcp_call"})  # items whose `arguments` are streamed
 DONE_EVENT_OF_PART = {t: f"{c.prefix}.done" for c in CHANNELS for t in c.part_types}
 
 # part event -> (kind, index field, whether it opens the part)

@@ -9,6 +9,7 @@ tools add item types faster than any checker is updated.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Callable, Mapping
 
 from ._base import (
@@ -97,9 +98,31 @@ def _check_identity(body: dict[str, Any], where: str) -> list[Violation]:
     obj = body.get("object")
     if isinstance(obj, str) and obj != "response":
         found.append(Violation(join(where, "object"), f'expected "response", got {obj!r}', "response.field"))
-    created = body.get("created_at")
-    if isinstance(created, (int, float)) and not isinstance(created, bool) and created < 0:
-        found.append(Violation(join(where, "created_at"), f"negative timestamp {created}", "response.field"))
+    return found
+
+
+EARLIEST_TIMESTAMP = 1577836800  # 2020-01-01T00:00:00Z: before any Responses API existed
+_LEEWAY_SECONDS = 86400  # a day of clock skew between the service and this machine
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_timestamps(body: dict[str, Any], where: str) -> list[Violation]:
+    """Unix seconds, int or float: milliseconds (x1000) or a zero clock land far outside this window."""
+    found: list[Violation] = []
+    latest = time.time() + _LEEWAY_SECONDS
+    for key in ("created_at", "completed_at"):
+        value = body.get(key)
+        if _number(value) and not EARLIEST_TIMESTAMP <= value <= latest:
+            hint = " (milliseconds?)" if value > latest else ""
+            what = f"{key} {value} is not a Unix time in seconds between 2020 and a day from now{hint}"
+            found.append(Violation(join(where, key), what, "response.timestamp"))
+    created, completed = body.get("created_at"), body.get("completed_at")
+    if not found and _number(created) and _number(completed) and completed < created:
+        what = f"completed_at {completed} is before created_at {created}"
+        found.append(Violation(join(where, "completed_at"), what, "response.timestamp"))
     return found
 
 
@@ -231,14 +254,44 @@ def _check_usage(body: dict[str, Any], where: str) -> list[Violation]:
     return found
 
 
+def _reasoning_shown(output: Any) -> bool:
+    """True when a reasoning item in output carries summary or reasoning text (the model reasoned)."""
+    for item in output if isinstance(output, list) else ():
+        if not isinstance(item, dict) or item.get("type") != "reasoning":
+            continue
+        for key in ("summary", "content"):
+            parts = item.get(key)
+            for part in parts if isinstance(parts, list) else ():
+                if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"].strip():
+                    return True
+    return False
+
+
+def _check_reasoning_tokens(body: dict[str, Any], where: str) -> list[Violation]:
+    """A summary is written from reasoning the model did, and reasoning is billed as output.
+
+    Only summaries and reasoning text count: a reasoning item with an empty summary may come
+    with 0 reasoning tokens (e.g. effort "minimal").
+    """
+    usage = body.get("usage")
+    details = usage.get("output_tokens_details") if isinstance(usage, dict) else None
+    tokens = details.get("reasoning_tokens") if isinstance(details, dict) else None
+    if tokens == 0 and not isinstance(tokens, bool) and _reasoning_shown(body.get("output")):
+        what = "reasoning_tokens is 0 although the output has reasoning summary or text"
+        return [Violation(join(where, "usage.output_tokens_details.reasoning_tokens"), what, "response.reasoning_tokens")]
+    return []
+
+
 _RESPONSE_RULES: tuple[Callable[[dict[str, Any], str], list[Violation]], ...] = (
     _check_identity,
+    _check_timestamps,
     _check_status,
     _check_status_consistency,
     _check_error_object,
     _check_output,
     _check_output_text,
     _check_usage,
+    _check_reasoning_tokens,
 )
 
 

@@ -15,6 +15,10 @@ RULES: Mapping[str, str] = {
     "response.arguments_json": "a finished function_call's arguments parse as JSON",
     "response.output_text": "an output_text field equals the concatenated output_text parts",
     "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
+    "response.timestamp": "created_at/completed_at are Unix seconds (2020 to a day from now), completed_at not before created_at",
+    "response.reasoning_tokens": "a response with reasoning summary or text counts reasoning_tokens above 0",
+    # check_against_request (the request is known: conformance.wiretap, expect.conformant_response)
+    "request.max_output_tokens": "output_tokens stay within the request's max_output_tokens, which the response echoes",
     # check_stream
     "stream.empty": "the stream has at least one event",
     "stream.event_shape": "each event is a JSON object with a string type",
@@ -33,7 +37,12 @@ RULES: Mapping[str, str] = {
     "stream.done_missing": "a part or function call that had deltas gets its .done event before it closes",
     "stream.delta_concat": "the deltas concatenate to the .done text/arguments",
     "stream.done_text": "part.done and output_item.done repeat the text the deltas built",
-    "stream.terminal": "exactly one terminal event (completed/incomplete/failed) or an error event, and it is last",
+    "stream.terminal": "exactly one terminal event (completed/incomplete/failed) or an error event (maybe then response.failed), and it is last",
+    "stream.usage": "a streamed completed/incomplete response carries its usage (background streams excepted)",
     "stream.final_output": "the terminal response's output has the streamed items: count, ids, types and texts",
     "stream.error_event": "an error event carries a code or message string (and param/code are string or null)",
+    # the wire itself (conformance.wiretap sees headers and raw SSE frames)
+    "wire.content_type": "a streamed (stream=true) 2xx reply is served as text/event-stream",
+    "wire.done_frame": "a Responses stream sends no `data: [DONE]` frame (that is chat completions)",
+    "wire.sse_data": "every SSE data line of a Responses stream is a JSON object",
 }

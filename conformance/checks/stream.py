@@ -64,7 +64,9 @@ def _check_event(state: State, i: int, ev: Event, following: Any) -> None:
     _check_sequence(state, i, ev, following)
     if i == 0 and state.start is not None and etype not in (*OPENING, "error"):
         state.add(at(i), f"a stream starts with response.created (or response.queued), got {etype}", "stream.start")
-    if state.end is not None:
+    if state.end is not None and _failed_after_error(state, i, etype):
+        state.end = None  # OpenAI follows a stream's error event with response.failed, which ends it
+    elif state.end is not None:
         state.add(at(i), f"{etype} after the stream ended with {state.end[1]} at {at(state.end[0])}", "stream.terminal")
     malformed = check_fields(ev, at(i), EVENT_FIELDS.get(etype, ANY_EVENT_FIELDS), rule="stream.event_field")
     state.found += malformed
@@ -75,6 +77,11 @@ def _check_event(state: State, i: int, ev: Event, following: Any) -> None:
     handler = _HANDLERS.get(etype)
     if handler is not None:
         handler(state, i, ev)
+
+
+def _failed_after_error(state: State, i: int, etype: str) -> bool:
+    """`error` then `response.failed`, right after it: the pair OpenAI sends when a stream fails."""
+    return etype == "response.failed" and state.end == (i - 1, "error")
 
 
 def _check_sequence(state: State, i: int, ev: Event, following: Any) -> None:
@@ -134,6 +141,7 @@ def _on_lifecycle(state: State, i: int, ev: Event) -> None:
         what = f"response id {rid!r} differs from {state.response_id!r} earlier in the stream"
         state.add(join(here, "response.id"), what, "stream.response_id")
     if etype in TERMINALS:
+        _check_usage_present(state, i, etype, resp)
         _on_terminal(state, i, ev)
     else:
         _check_lifecycle_order(state, i, etype)
@@ -150,6 +158,18 @@ def _check_lifecycle_order(state: State, i: int, etype: str) -> None:
         state.add(here, what, "stream.lifecycle")
     if state.first_item_at is not None:
         state.add(here, f"{etype} after output items started at {at(state.first_item_at)}", "stream.lifecycle")
+
+
+def _check_usage_present(state: State, i: int, etype: str, resp: Mapping[str, Any]) -> None:
+    """A stream's usage comes only with its end: completed and incomplete carry it (failed may not).
+
+    Background streams are left out: their terminal snapshot is the stored job's.
+    """
+    if etype == "response.failed" or resp.get("background") is True:
+        return
+    if not isinstance(resp.get("usage"), dict):
+        what = f"{etype} carries usage {json_type(resp.get('usage'))}: a finished stream reports its token usage"
+        state.add(join(at(i), "response.usage"), what, "stream.usage")
 
 
 def _on_terminal(state: State, i: int, ev: Event) -> None:

@@ -48,12 +48,20 @@ def response_body(status: str = "completed", output: Sequence[Any] = (), *, rid:
         "tools": [],
         "top_p": 1.0,
         "truncation": "disabled",
-        "usage": usage() if status in ("completed", "incomplete") else None,
+        "usage": (usage(reasoning_tokens=4 if _reasoned(output) else 0) if status in ("completed", "incomplete") else None),
         "user": None,
         "metadata": {},
     }
     body.update(over)
     return body
+
+
+def _reasoned(output: Sequence[Any]) -> bool:
+    """Whether output shows reasoning text (a real service then bills reasoning tokens)."""
+    return any(
+        isinstance(item, dict) and item.get("type") == "reasoning" and (item.get("summary") or item.get("content"))
+        for item in output
+    )
 
 
 def output_text(text: str) -> dict[str, Any]:
@@ -193,6 +201,17 @@ class StreamBuilder:
         self._added({**base, "status": "in_progress", "arguments": ""})
         arguments = self._deltas("response.function_call_arguments", self._ref(base["id"]), chunks, "arguments", False)
         self._done({**base, "status": status, "arguments": arguments})
+        return self
+
+    def mcp_call(self, chunks: Sequence[str], *, name: str = "roll", server_label: str = "dice") -> StreamBuilder:
+        """A remote MCP tool call: in_progress, its argument deltas and .done, then completed."""
+        base = {"id": f"mcp_{len(self.output)}", "type": "mcp_call", "name": name, "server_label": server_label}
+        self._added({**base, "status": "in_progress", "arguments": "", "output": None, "error": None})
+        ref = self._ref(base["id"])
+        self.emit("response.mcp_call.in_progress", **ref)
+        arguments = self._deltas("response.mcp_call_arguments", ref, chunks, "arguments", False)
+        self.emit("response.mcp_call.completed", **ref)
+        self._done({**base, "status": "completed", "arguments": arguments, "output": "4", "error": None})
         return self
 
     def reasoning(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 import typing
 from dataclasses import FrozenInstanceError
 from typing import Any, Callable, Iterable
@@ -113,7 +114,8 @@ def reasoning_stream() -> Events:
 
 
 def reasoning_text_stream() -> Events:
-    return StreamBuilder().created().in_progress().reasoning(contents=[["step ", "one"]]).message(["ok"]).completed().events
+    b = StreamBuilder().created().in_progress().reasoning(contents=[["step ", "one"]]).message(["ok"])
+    return b.completed(usage=usage(12, 8, reasoning_tokens=4)).events
 
 
 def two_parts_stream() -> Events:
@@ -134,6 +136,23 @@ def azure_content_filter_stream() -> Events:
     """Observed on Azure: output filtered mid-stream ends in response.incomplete with zero usage."""
     b = StreamBuilder(content_filters=None).created().in_progress().message(["Sure, "], status="incomplete")
     return b.incomplete("content_filter", usage=usage(0, 0)).events
+
+
+def mcp_stream() -> Events:
+    return StreamBuilder().created().in_progress().mcp_call(['{"sid', 'es": 6}']).message(["4"]).completed().events
+
+
+def error_then_failed_stream() -> Events:
+    """What OpenAI sends when a stream fails: an `error` event, then response.failed."""
+    events = error_stream()
+    failed = StreamBuilder().failed().events[0]
+    return renumber(events + [failed])
+
+
+def background_without_usage_stream() -> Events:
+    """A background stream's terminal snapshot is the stored job's, which may lack usage."""
+    b = StreamBuilder(background=True).created(status="queued").queued().in_progress()
+    return b.message(["Long ", "story"]).completed(usage=None).events
 
 
 def _cut_after_first_delta(events: Events, ending: dict[str, Any]) -> Events:
@@ -210,6 +229,9 @@ VALID_STREAMS: dict[str, Build] = {
     "background_queued_first": background_queued_first_stream,
     "azure_extras": azure_extras_stream,
     "hosted_tool": tool_stream,
+    "mcp_call": mcp_stream,
+    "error_then_failed": error_then_failed_stream,
+    "background_without_usage": background_without_usage_stream,
 }
 
 WEB_SEARCH_ITEM = {"id": "ws_1", "type": "web_search_call", "status": "completed", "action": {"type": "search", "query": "q"}}
@@ -227,6 +249,8 @@ VALID_RESPONSES: dict[str, dict[str, Any]] = {
     "queued": response_body("queued", [], background=True),
     "cancelled": response_body("cancelled", [], background=True),
     "unknown_item_type": response_body("completed", [WEB_SEARCH_ITEM]),
+    "int_completed_at": response_body("completed", [message_item("a")], created_at=1741487325, completed_at=1741487327),
+    "reasoning_minimal_no_tokens": response_body("completed", [reasoning_item(), message_item("ok")]),
     "azure_extras": response_body(
         "completed",
         [message_item("Hi")],
@@ -385,6 +409,15 @@ RESPONSE_CASES: list[tuple[str, Any, str]] = [
     ("usage_negative", bad(usage={**usage(), "input_tokens": -1, "total_tokens": 7}), "response.usage"),
     ("usage_missing_total", bad(usage=without(usage(), "total_tokens")), "response.usage"),
     ("usage_cached_over_input", bad(usage={**usage(12, 8), "input_tokens_details": {"cached_tokens": 13}}), "response.usage"),
+    ("created_at_milliseconds", bad(created_at=1741369938000), "response.timestamp"),
+    ("created_at_float_milliseconds", bad(created_at=1741369938000.0), "response.timestamp"),
+    ("completed_at_milliseconds", bad(completed_at=1741369939000.0), "response.timestamp"),
+    ("created_at_zero", bad(created_at=0), "response.timestamp"),
+    ("created_at_negative", bad(created_at=-1), "response.timestamp"),
+    ("created_at_next_year", bad(created_at=time.time() + 365 * 86400), "response.timestamp"),
+    ("completed_before_created", bad(completed_at=1741369937.0), "response.timestamp"),
+    ("reasoning_tokens_zero_with_summary", bad(output=[reasoning_item("I count the r's"), message_item("3")], usage=usage()),
+     "response.reasoning_tokens"),
     ("usage_reasoning_over_output", bad(usage={**usage(12, 8), "output_tokens_details": {"reasoning_tokens": 9}}), "response.usage"),
 ]
 
@@ -392,6 +425,11 @@ RESPONSE_CASES: list[tuple[str, Any, str]] = [
 @pytest.mark.parametrize(("body", "rule"), [pytest.param(b, r, id=n) for n, b, r in RESPONSE_CASES])
 def test_response_rule(body: Any, rule: str) -> None:
     assert rule in rules(check_response(body))
+
+
+def _drop_usage(events: Events) -> Events:
+    del events[-1]["response"]["usage"]
+    return events
 
 
 def _not_an_event() -> Events:
@@ -486,6 +524,17 @@ STREAM_CASES: list[tuple[str, Build, str]] = [
     ("no_terminal", lambda: text_stream()[:-1], "stream.terminal"),
     ("two_terminals", inserted(text_stream, -1, lambda events: events[-1]), "stream.terminal"),
     ("event_after_error", inserted(error_stream, -1, LATE_TEXT_DELTA), "stream.terminal"),
+    ("error_after_completed", lambda: renumber(text_stream() + [StreamBuilder().error().events[0]]), "stream.terminal"),
+    ("completed_after_error", lambda: renumber(error_stream() + [text_stream()[-1]]), "stream.terminal"),
+    ("error_failed_then_more", lambda: renumber(error_then_failed_stream() + [error_stream()[-1]]), "stream.terminal"),
+    ("failed_not_right_after_error", lambda: renumber(error_stream() + [LATE_TEXT_DELTA, StreamBuilder().failed().events[0]]),
+     "stream.terminal"),
+    ("completed_usage_null", edited(text_stream, "response.completed", {"response.usage": None}), "stream.usage"),
+    ("incomplete_usage_missing", lambda: _drop_usage(incomplete_stream()), "stream.usage"),
+    ("mcp_arguments_delta_corrupted", edited(mcp_stream, "response.mcp_call_arguments.delta", {"delta": "["}), "stream.delta_concat"),
+    ("mcp_arguments_done_differs", edited(mcp_stream, "response.mcp_call_arguments.done", {"arguments": "{}"}), "stream.delta_concat"),
+    ("mcp_arguments_done_missing", dropped(mcp_stream, "response.mcp_call_arguments.done"), "stream.done_missing"),
+    ("mcp_item_done_arguments_differ", edited(mcp_stream, "response.output_item.done", {"item.arguments": "{}"}), "stream.done_text"),
     ("terminal_not_last", swapped(text_stream, "response.output_item.done"), "stream.terminal"),
     ("final_text_differs", edited(text_stream, "response.completed", {"response.output.0.content.0.text": "Hi"}), "stream.final_output"),
     ("final_output_empty", edited(text_stream, "response.completed", {"response.output": []}), "stream.final_output"),
@@ -504,5 +553,9 @@ def test_stream_rule(build: Build, rule: str) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES}
+    try:
+        from .test_checks_wire import TESTED_RULES as WIRE_RULES
+    except ImportError:
+        from test_checks_wire import TESTED_RULES as WIRE_RULES  # type: ignore[no-redef]
+    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES} | WIRE_RULES
     assert tested == set(RULES)
