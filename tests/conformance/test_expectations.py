@@ -277,3 +277,22 @@ def test_the_guard_reads_the_provenance_of_each_cassette(tmp_path):
     cassette.write_text("provenance:\n  recorded_against: azure\nversion: 1\ninteractions: []\n")
     assert foreign_cassette(cassette, "c.yaml", real[0], "t.toml") is None
     assert emulator_only(real, tmp_path / "cassettes") == []
+
+
+def test_conformance_run_passes_the_expectation_file_on_to_pytest(monkeypatch, tmp_path):
+    import pytest as pytest_module
+
+    from conformance import cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(pytest_module, "main", lambda argv: seen.append(list(argv)) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "--expect", "mine.toml"]) == 0
+    assert cli.main(["run", "--expect-update", "mine.toml"]) == 0
+    assert cli.main(["run", "--expect", "none"]) == 0
+    mine = str(tmp_path / "mine.toml")
+    assert seen[0][seen[0].index("--expect") + 1] == mine and "--live" in seen[0]
+    assert seen[1][seen[1].index("--expect-update") + 1] == mine
+    assert seen[2][seen[2].index("--expect") + 1] == "none"
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--expect", "a.toml", "--expect-update", "b.toml"])
