@@ -1,6 +1,7 @@
 """`conformance`: run the suite and get the compatibility report.
 
-    conformance run [--targets FILE] [--report-dir reports] [--show-hosts] [--openapi SPEC] [-- PYTEST ARGS...]
+    conformance run [--targets FILE] [--report-dir reports] [--show-hosts] [--openapi SPEC]
+                    [--expect FILE | --expect-update FILE] [-- PYTEST ARGS...]
     conformance report reports/compat.json --format md|html|json|table
     conformance diff OLD.json NEW.json [--format text|md]   exit 1 on a regression
     conformance history REPORTS... [--all]
@@ -40,6 +41,10 @@ def _run(args: argparse.Namespace) -> int:
         argv.append("--show-hosts")
     if args.openapi:
         argv += ["--openapi", str(Path(args.openapi).resolve())]
+    if args.expect:
+        argv += ["--expect", args.expect if args.expect == "none" else str(Path(args.expect).resolve())]
+    if args.expect_update:
+        argv += ["--expect-update", str(Path(args.expect_update).resolve())]
     argv += args.pytest_args
     code = int(pytest.main(argv))
     print(f"\nreport: {Path(args.report_dir) / 'compat.json'} (.md, .html)")
@@ -133,6 +138,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--feature", action="append", default=[], help="only these features (glob); repeatable")
     run.add_argument("--show-hosts", action="store_true", help="put the targets' endpoints into the report (masked by default)")
     run.add_argument("--openapi", metavar="SPEC", help="check bodies against this OpenAPI file; deviations are notes, not failures")
+    pins = run.add_mutually_exclusive_group()
+    pins.add_argument("--expect", metavar="FILE", help="exit 1 when a verdict differs from this expectation file (one line per cell)")
+    pins.add_argument("--expect-update", metavar="FILE", help="write the run's verdicts into this expectation file, to compare later runs with")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     run.set_defaults(func=_run)
     report = commands.add_parser("report", help="re-render a compat.json")

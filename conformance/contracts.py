@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-
 from . import expect
 
 #: Colour words a vision answer is scanned for (dominant-colour questions). British and

@@ -17,6 +17,8 @@ from typing import Any, Iterator, Optional
 import pytest
 
 from . import features as feature_registry
+from . import pinning
+from .provenance_guard import early_message, emulator_only, foreign_cassette
 from .run import RunState
 from .targets import TargetsError, load_targets
 from .workers import install_gatherer, is_worker
@@ -45,6 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="put the targets' endpoints into the report (masked by default)")
     group.addoption("--openapi", default=None, metavar="PATH",
                     help="check the bodies seen against this OpenAPI file; deviations become notes in the report")
+    group.addoption("--expect", default=None, metavar="FILE",
+                    help="fail the run when a verdict differs from this expectation file ('none': never; "
+                         "default: expectations/emulator.toml when replaying targets/emulator.toml)")
+    group.addoption("--expect-update", default=None, metavar="FILE",
+                    help="write the verdicts of the cells that ran into this expectation file")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,8 +74,13 @@ def pytest_configure(config: pytest.Config) -> None:
         targets = load_targets(config.getoption("--targets"))
     except TargetsError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
+    state = config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
     install_gatherer(config)
+    if not live and not is_worker(config):
+        refused = emulator_only(targets, cassettes_dir())
+        if refused:
+            raise pytest.UsageError(early_message(refused, shown(state.targets_path)))
+    pinning.configure(config, state, default_cassettes=cassettes_dir() == CASSETTES)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -163,6 +175,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             f"    pytest --live --record-mode=rewrite '{item.nodeid}'",
             pytrace=False,
         )
+    problem = foreign_cassette(path, shown(path), item.callspec.params["target"], shown(state.targets_path))
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 def _skip_if_sdk_too_old(item: pytest.Item) -> None:

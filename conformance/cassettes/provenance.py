@@ -58,3 +58,9 @@ def read_provenance(path: str | os.PathLike[str]) -> dict[str, Any] | None:
             data = yaml.load(handle, Loader=_Loader)
     value = data.get(KEY) if isinstance(data, dict) else None
     return value if isinstance(value, dict) else None
+
+
+def recorded_source(provenance: dict[str, Any] | None) -> str | None:
+    """`emulator`, `azure`, ...: the first word of `recorded_against`; None when unknown."""
+    against = (provenance or {}).get("recorded_against")
+    return str(against).split()[0] if isinstance(against, str) and against.strip() else None
