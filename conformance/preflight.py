@@ -160,6 +160,8 @@ def _probe(target: Target, connection: Optional[Connection], timeout: float) -> 
         return (f"{where} did not answer within {timeout:g} s (it may accept connections and never reply): "
                 "check its `endpoint` in the targets file, your proxy, and the resource's network rules")
     except openai.APIConnectionError as exc:
+        if not any(_connect_failure(link) for link in _chain(exc)):
+            return None  # connected, then dropped: the service's hiccup, for the tests to judge
         return (f"cannot reach {where} ({_root_cause(exc)}): check its `endpoint` in the targets file "
                 "(e.g. https://<resource>.openai.azure.com) and that this machine can reach it")
     except openai.AuthenticationError as exc:
@@ -224,11 +226,21 @@ def _said(exc: openai.APIStatusError) -> str:
     return f": {str(message)[:200]}" if message else ""
 
 
-def _root_cause(exc: BaseException) -> str:
+def _connect_failure(exc: BaseException) -> bool:
+    """httpx's (or httpx2's) ConnectError: refused, unknown host, TLS handshake; not a later drop."""
+    return any(c.__name__ == "ConnectError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     current: Optional[BaseException] = exc
     while current is not None and current not in seen:
         seen.append(current)
         current = current.__cause__ or current.__context__
-    text = str(seen[-1]).strip() or type(seen[-1]).__name__
+    return seen
+
+
+def _root_cause(exc: BaseException) -> str:
+    last = _chain(exc)[-1]
+    text = str(last).strip() or type(last).__name__
     return text.splitlines()[0][:200]

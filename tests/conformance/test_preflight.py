@@ -306,3 +306,24 @@ def test_replay_does_no_preflight(tmp_path: Path) -> None:
     run = run_pytest("suites/test_responses.py", "-q", "-k", "create_returns_a_completed and v1-key",
                      env=clean_env(CONFORMANCE_EMULATOR=f"http://127.0.0.1:{closed_port()}"))
     assert run.returncode == 0 and "preflight" not in run.stdout + run.stderr, run.stdout + run.stderr
+
+
+def test_a_connection_dropped_after_connecting_is_not_a_setup_problem(tmp_path: Path) -> None:
+    # An emulator injecting faults (or a service restarting) drops a connection now and then:
+    # only a failure to connect (refused, DNS, TLS) says the endpoint is wrong.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+
+        def drop() -> None:
+            for _ in range(4):
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                conn.recv(65536)
+                conn.close()
+
+        threading.Thread(target=drop, daemon=True).start()
+        outcome = _check(tmp_path, f"http://127.0.0.1:{server.getsockname()[1]}")
+    assert outcome.problems == [] and len(outcome.usable) == 1, outcome.problems
