@@ -74,13 +74,19 @@ class EmulatorHandle:
             self.process.wait(timeout=5)
 
 
+#: Seconds to wait for an attached emulator's info: a dead or silent URL is a setup error, fast.
+ATTACH_TIMEOUT = 5.0
+
+
 def attach(url: str) -> EmulatorHandle:
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/emulator/info", timeout=5) as reply:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/emulator/info", timeout=ATTACH_TIMEOUT) as reply:
             return EmulatorHandle(info=json.loads(reply.read()))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        # URLError wraps the socket's reason; a non-emulator server answers 404 or non-JSON.
+        reason = getattr(exc, "reason", None) or exc
         raise EmulatorError(
-            f"{ATTACH_ENV}={url}: no emulator answers there ({exc}); start one with "
+            f"{ATTACH_ENV}={url}: no emulator answers there ({reason}); start one with "
             "`python -m emulator --port 8080`, or unset the variable to let the suite start its own"
         ) from None
 
