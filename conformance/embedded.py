@@ -32,6 +32,10 @@ class EmulatorError(Exception):
     """The emulator could not be started or reached; the message says what to do."""
 
 
+class UnknownResource(EmulatorError):
+    """An emulator:// endpoint names a resource the running emulator does not serve."""
+
+
 @dataclass
 class EmulatorHandle:
     info: dict[str, Any]
@@ -53,7 +57,7 @@ class EmulatorHandle:
     def url(self, resource: str) -> str:
         resources = self.info["resources"]
         if resource not in resources:
-            raise EmulatorError(
+            raise UnknownResource(
                 f"the emulator serves no resource named {resource!r} (it has: {', '.join(sorted(resources))}); "
                 "an emulator:// endpoint must name a resource of the emulator's profile"
             )

@@ -26,7 +26,7 @@ import pytest
 
 from .auth import CredentialError
 from .clients import Connection, SdkCannotExpress, build_client
-from .embedded import ATTACH_ENV, EmulatorError
+from .embedded import ATTACH_ENV, EmulatorError, UnknownResource
 from .targets import Target
 from .workers import is_controller, is_worker
 
@@ -67,9 +67,9 @@ class Outcome:
 
     def text(self, where: str, kept: int) -> str:
         """The message block a user reads: one line per problem, each naming the fix."""
-        head = (f"preflight ({where}): no target can be reached; no test was run:" if not kept else
+        head = (f"preflight ({where}): no target can be used; no test was run:" if not kept else
                 f"preflight ({where}): {len(self.dropped)} of {len(self.dropped) + kept} targets cannot "
-                "be reached and are left out of this run (they get no cells, not `failed`):")
+                "be used and are left out of this run (they get no cells, not `failed`):")
         return "\n".join([head, *(f"  {problem.line()}" for problem in self.problems)])
 
 
@@ -128,7 +128,7 @@ def check(targets: list[Target], connect: Connect, timeout: float = TIMEOUT) -> 
             resolved.append((first, replace(connect(first), max_retries=0, timeout=timeout), None))
         except (CredentialError, EmulatorError) as exc:
             resolved.append((first, None, str(exc)))
-            if first.on_emulator and "serves no resource named" not in str(exc):
+            if first.on_emulator and not isinstance(exc, UnknownResource):
                 emulator_problem = str(exc)  # a dead emulator: do not wait for it once per group
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], timeout), resolved))
@@ -181,7 +181,8 @@ def _probe(target: Target, connection: Optional[Connection], timeout: float) -> 
         return None
     except openai.APIStatusError:
         return None  # 429, 5xx: the service's state, which the tests report as inconclusive
-    return None
+    except Exception:  # noqa: BLE001 - whatever else, the tests (not the preflight) give the verdict
+        return None
 
 
 def _list_models(target: Target, connection: Connection) -> Any:

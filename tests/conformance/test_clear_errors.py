@@ -86,7 +86,7 @@ def test_live_azure_errors_name_the_variable_az_login_and_the_unreachable_cause(
     _no_traceback(run.stdout + run.stderr)
     assert "passed" not in run.stdout and "ERROR suites/" not in run.stdout, run.stdout
     lines = run.stderr.splitlines()
-    assert lines[0] == "ERROR: preflight (azure.toml): no target can be reached; no test was run:", run.stderr
+    assert lines[0] == "ERROR: preflight (azure.toml): no target can be used; no test was run:", run.stderr
     by_target = {line.split(":", 1)[0].strip(): line for line in lines[1:] if line.startswith("  ")}
     assert sorted(by_target) == ["v1-entra-gpt-4o@noentra", "v1-key-gpt-4o@down", "v1-key-gpt-4o@nokey"], run.stderr
     assert "environment variable CONFORMANCE_TEST_UNSET_KEY is not set: export CONFORMANCE_TEST_UNSET_KEY=" in by_target["v1-key-gpt-4o@nokey"]

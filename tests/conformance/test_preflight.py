@@ -245,7 +245,7 @@ def test_each_setup_error_is_one_message_and_a_usage_error_before_any_test(tmp_p
         if scenario == "missing key":
             spec["env"], expected = "PF_UNSET_KEY", "environment variable PF_UNSET_KEY is not set: export PF_UNSET_KEY="
         elif scenario == "dead endpoint":
-            spec["endpoint"], expected = f"http://127.0.0.1:{closed_port()}", "cannot reach resource 'r' ([Errno 111] Connection refused)"
+            spec["endpoint"], expected = f"http://127.0.0.1:{closed_port()}", "cannot reach resource 'r' ("
         elif scenario == "silent endpoint":
             spec["endpoint"], expected = silent, "resource 'r' did not answer within 5 s"
         elif scenario == "endpoint with a path":
@@ -263,6 +263,7 @@ def test_each_setup_error_is_one_message_and_a_usage_error_before_any_test(tmp_p
         elapsed = time.monotonic() - started
     assert run.returncode == 4, run.stdout + run.stderr
     assert run.stderr.count(expected) == 1, run.stderr
+    assert scenario != "dead endpoint" or "refused" in run.stderr.lower(), run.stderr
     assert "Traceback" not in run.stdout + run.stderr and "passed" not in run.stdout, run.stdout
     _no_failed_cell(tmp_path / "reports")
     assert not (tmp_path / "reports" / "compat.json").exists()  # no test ran: no report to diff
@@ -327,3 +328,20 @@ def test_a_connection_dropped_after_connecting_is_not_a_setup_problem(tmp_path: 
         threading.Thread(target=drop, daemon=True).start()
         outcome = _check(tmp_path, f"http://127.0.0.1:{server.getsockname()[1]}")
     assert outcome.problems == [] and len(outcome.usable) == 1, outcome.problems
+
+
+def test_an_emulator_resource_it_does_not_serve_is_named_per_resource(tmp_path: Path) -> None:
+    from conformance.embedded import UnknownResource
+
+    targets = load_targets(ROOT / "targets" / "emulator.toml")
+
+    def connect(target: "object") -> Connection:
+        if getattr(target, "resource") == "aoai-eus2":
+            raise UnknownResource("the emulator serves no resource named 'aoai-eus2'")
+        return Connection("http://127.0.0.1:1", "k")
+
+    outcome = preflight.check(targets, connect, timeout=1.0)
+    eus2 = {t.id for t in targets if t.resource == "aoai-eus2"}
+    by_message = {p.message: set(p.targets) for p in outcome.problems}
+    assert by_message["the emulator serves no resource named 'aoai-eus2'"] == eus2
+    assert any(m.startswith("cannot reach resource 'aoai-swc'") for m in by_message), by_message
