@@ -166,11 +166,18 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+#: Hosts of Azure resources, whose endpoint is "protocol and hostname" only (the v1 REST
+#: reference, learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/models).
+RESOURCE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
+
+
 def check_base_url(value: str) -> None:
-    """An endpoint is the resource's base URL: the suite adds /openai/v1/ or /openai/ itself.
+    """An endpoint is the base URL below which the suite adds /openai/v1/ or /openai/ itself.
 
     A pasted `.../openai/v1/` would otherwise become `.../openai/v1/openai/v1/responses`: a 404
-    on every test, reported as the service's failure.
+    on every test, reported as the service's failure. A resource host takes no path (but a
+    Foundry project's `/api/projects/<name>`); a gateway in front of one (API Management, a
+    proxy) may have its own prefix, as long as it does not already end in the suite's part.
     """
     parts = urlsplit(value)
     if not parts.hostname:
@@ -181,11 +188,17 @@ def check_base_url(value: str) -> None:
             f"{value!r} has a query or fragment: use {base!r} and give the api-version in the matrix `api` list"
         )
     path = parts.path.rstrip("/")
-    if path and not PROJECT_PATH.fullmatch(path):
-        raise ValueError(
-            f"{value!r} has a path ({parts.path}): use the resource's base URL {base!r}; the suite "
-            "adds /openai/v1/ (api = \"v1\") or /openai/ (dated api-versions) itself"
-        )
+    segments = path.split("/")
+    if "openai" in segments:
+        fix = base + "/".join(segments[: segments.index("openai")])
+    elif path and parts.hostname.endswith(RESOURCE_HOSTS) and not PROJECT_PATH.fullmatch(path):
+        fix = base
+    else:
+        return
+    raise ValueError(
+        f"{value!r} has a path ({parts.path}): use the base URL {fix!r}; the suite adds /openai/v1/ "
+        "(api = \"v1\") or /openai/ (dated api-versions) itself"
+    )
 
 
 def parse_api(value: str) -> tuple[str, Optional[str]]:

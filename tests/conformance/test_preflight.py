@@ -193,8 +193,11 @@ def test_probes_are_one_per_endpoint_api_and_auth(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("endpoint, api, expected", [
-    ("https://x.openai.azure.com/openai/v1/", "v1", "has a path (/openai/v1/): use the resource's base URL 'https://x.openai.azure.com'"),
+    ("https://x.openai.azure.com/openai/v1/", "v1", "has a path (/openai/v1/): use the base URL 'https://x.openai.azure.com'"),
     ("https://x.openai.azure.com/openai", "v1", "has a path"),
+    ("https://x.cognitiveservices.azure.com/something", "v1", "use the base URL 'https://x.cognitiveservices.azure.com'"),
+    ("https://x.services.ai.azure.com/api/projects/p1/openai/v1", "v1", "use the base URL 'https://x.services.ai.azure.com/api/projects/p1'"),
+    ("https://apim.azure-api.net/aoai/openai/v1/", "v1", "use the base URL 'https://apim.azure-api.net/aoai'"),
     ("https://x.openai.azure.com?api-version=2025-04-01-preview", "v1", "has a query"),
     ("http://x.openai.azure.com", "v1", "https only; use 'https://x.openai.azure.com'"),
     ("https://x.openai.azure.com", "2025-13-01", "'2025-13-01' is not a real date"),
@@ -219,6 +222,7 @@ def test_a_malformed_endpoint_or_api_version_is_a_targets_error_naming_resource_
     ("http://127.0.0.1:8080", "2025-04-01-preview"),  # a local emulator
     ("http://localhost:8080", "v1?api-version=preview"),
     ("https://x.cognitiveservices.azure.com", "2024-10-21"),
+    ("https://apim.azure-api.net/aoai", "v1"),  # a gateway with its own prefix
 ])
 def test_real_endpoint_forms_and_api_versions_load(tmp_path: Path, endpoint: str, api: str) -> None:
     assert load_targets(targets_file(tmp_path / "t.toml", {"name": "mine", "endpoint": endpoint, "api": api}))
