@@ -48,8 +48,8 @@ def api_key(target: Target, environ: Optional[dict[str, str]] = None) -> str:
     value = env.get(target.key_env, "").strip()
     if not value:
         raise CredentialError(
-            f"target {target.id} uses key auth but the environment variable {target.key_env} "
-            f"is not set: export {target.key_env}=<your Azure OpenAI key> "
+            f"resource {target.resource!r} uses key auth but the environment variable {target.key_env} "
+            f"is not set: export {target.key_env}=<the resource's key> "
             "(the targets file's key_env names the variable)"
         )
     return value

@@ -47,6 +47,11 @@ def _run(args: argparse.Namespace) -> int:
         argv += ["--expect-update", str(Path(args.expect_update).resolve())]
     argv += args.pytest_args
     code = int(pytest.main(argv))
+    if code == pytest.ExitCode.USAGE_ERROR:
+        # A bad targets file, or a preflight that reached no target: pytest printed why, no
+        # test ran, and no report was written (an empty one would read as "every cell removed").
+        print("conformance run: nothing was run (see the ERROR above); no report written", file=sys.stderr)
+        return code
     print(f"\nreport: {Path(args.report_dir) / 'compat.json'} (.md, .html)")
     return code
 

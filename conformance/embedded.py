@@ -32,6 +32,10 @@ class EmulatorError(Exception):
     """The emulator could not be started or reached; the message says what to do."""
 
 
+class UnknownResource(EmulatorError):
+    """An emulator:// endpoint names a resource the running emulator does not serve."""
+
+
 @dataclass
 class EmulatorHandle:
     info: dict[str, Any]
@@ -53,7 +57,7 @@ class EmulatorHandle:
     def url(self, resource: str) -> str:
         resources = self.info["resources"]
         if resource not in resources:
-            raise EmulatorError(
+            raise UnknownResource(
                 f"the emulator serves no resource named {resource!r} (it has: {', '.join(sorted(resources))}); "
                 "an emulator:// endpoint must name a resource of the emulator's profile"
             )
@@ -74,13 +78,19 @@ class EmulatorHandle:
             self.process.wait(timeout=5)
 
 
+#: Seconds to wait for an attached emulator's info: a dead or silent URL is a setup error, fast.
+ATTACH_TIMEOUT = 5.0
+
+
 def attach(url: str) -> EmulatorHandle:
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/emulator/info", timeout=5) as reply:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/emulator/info", timeout=ATTACH_TIMEOUT) as reply:
             return EmulatorHandle(info=json.loads(reply.read()))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        # URLError wraps the socket's reason; a non-emulator server answers 404 or non-JSON.
+        reason = getattr(exc, "reason", None) or exc
         raise EmulatorError(
-            f"{ATTACH_ENV}={url}: no emulator answers there ({exc}); start one with "
+            f"{ATTACH_ENV}={url}: no emulator answers there ({reason}); start one with "
             "`python -m emulator --port 8080`, or unset the variable to let the suite start its own"
         ) from None
 

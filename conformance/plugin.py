@@ -221,7 +221,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    from .preflight import at_session_start
+
     session.config.stash[STATE].started = time.time()
+    at_session_start(session.config, session.config.stash[STATE])  # live only: before collection
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker leaves out the targets the controller's preflight dropped."""
+    from .preflight import WORKERINPUT
+
+    node.workerinput[WORKERINPUT] = node.config.stash[STATE].preflight_dropped
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -239,6 +250,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     state = config.stash[STATE]
     if (config.getoption("--matrix") or config.getoption("--report-dir")) and not is_worker(config):
         state.print_matrix(terminalreporter)
+    if state.preflight_text and not is_worker(config):
+        terminalreporter.write_sep("=", "preflight", yellow=True)
+        terminalreporter.write_line(state.preflight_text)
 
 
 # ----------------------------------------------------------------- pytest-recording wiring

@@ -38,6 +38,9 @@ class RunState:
         self.results = Results(self)
         #: Live runs journal what they create (replay creates nothing).
         self.tracker: Optional[Tracker] = Tracker(Journal()) if live else None
+        #: Targets the preflight left out (ids), and what it told the user (conformance.preflight).
+        self.preflight_dropped: list[str] = []
+        self.preflight_text = ""
 
     @property
     def targets_label(self) -> str:

@@ -8,10 +8,14 @@ a target names the environment variable that holds its key.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
+import ipaddress
 import os
+import re
 import sys
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -94,7 +98,19 @@ class ResourceSpec(_Strict):
                 "must start with https:// (e.g. https://my-resource.openai.azure.com) "
                 f"or {EMULATOR_SCHEME}<resource> for the embedded emulator"
             )
+        if not value.startswith(EMULATOR_SCHEME):
+            check_base_url(value)
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _azure_is_https(self) -> "ResourceSpec":
+        if self.provider == "azure" and self.endpoint.startswith("http://") and not is_loopback(self.endpoint):
+            raise ValueError(
+                f"endpoint {self.endpoint!r}: Azure OpenAI is served over https only; use "
+                f"{'https://' + self.endpoint[len('http://'):]!r} (plain http is accepted for loopback "
+                "servers such as a local emulator)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_deployments(self) -> "ResourceSpec":
@@ -131,6 +147,60 @@ class TargetsFile(_Strict):
     matrix: list[MatrixSpec] = Field(min_length=1)
 
 
+#: A dated api-version: a calendar date, optionally with Azure's `-preview` suffix.
+DATED_API = re.compile(r"(\d{4})-(\d{2})-(\d{2})(-preview)?")
+#: The one endpoint form with a path: a Foundry project, which serves /openai/v1 below it
+#: (learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview).
+PROJECT_PATH = re.compile(r"/api/projects/[^/]+")
+_API_HINT = "use 'v1', 'v1?api-version=preview', 'v1?api-version=v1' or a dated version such as '2025-04-01-preview'"
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+#: Hosts of Azure resources, whose endpoint is "protocol and hostname" only (the v1 REST
+#: reference, learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/models).
+RESOURCE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
+
+
+def check_base_url(value: str) -> None:
+    """An endpoint is the base URL below which the suite adds /openai/v1/ or /openai/ itself.
+
+    A pasted `.../openai/v1/` would otherwise become `.../openai/v1/openai/v1/responses`: a 404
+    on every test, reported as the service's failure. A resource host takes no path (but a
+    Foundry project's `/api/projects/<name>`); a gateway in front of one (API Management, a
+    proxy) may have its own prefix, as long as it does not already end in the suite's part.
+    """
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise ValueError(f"{value!r} has no host name (e.g. https://my-resource.openai.azure.com)")
+    base = f"{parts.scheme}://{parts.netloc}"
+    if parts.query or parts.fragment:
+        raise ValueError(
+            f"{value!r} has a query or fragment: use {base!r} and give the api-version in the matrix `api` list"
+        )
+    path = parts.path.rstrip("/")
+    segments = path.split("/")
+    if "openai" in segments:
+        fix = base + "/".join(segments[: segments.index("openai")])
+    elif path and parts.hostname.endswith(RESOURCE_HOSTS) and not PROJECT_PATH.fullmatch(path):
+        fix = base
+    else:
+        return
+    raise ValueError(
+        f"{value!r} has a path ({parts.path}): use the base URL {fix!r}; the suite adds /openai/v1/ "
+        "(api = \"v1\") or /openai/ (dated api-versions) itself"
+    )
+
+
 def parse_api(value: str) -> tuple[str, Optional[str]]:
     """Split `v1`, `v1?api-version=preview` or a dated version into (api, api_version_query)."""
     if value == "v1":
@@ -140,13 +210,15 @@ def parse_api(value: str) -> tuple[str, Optional[str]]:
         if query not in API_QUERY_VALUES:
             raise ValueError(f"{value!r}: the v1 api-version query must be one of {API_QUERY_VALUES}")
         return "v1", query
-    parts = value.split("-")
-    if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]) and len(parts[0]) == 4:
-        return value, None
-    raise ValueError(
-        f"{value!r} is not an API flavour: use 'v1', 'v1?api-version=preview', "
-        "'v1?api-version=v1' or a dated version such as '2025-04-01-preview'"
-    )
+    dated = DATED_API.fullmatch(value)
+    if dated is None:
+        raise ValueError(f"{value!r} is not an API flavour: {_API_HINT}")
+    year, month, day = (int(dated.group(i)) for i in (1, 2, 3))
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc}): {_API_HINT}") from None
+    return value, None
 
 
 @dataclass(frozen=True)
@@ -213,13 +285,25 @@ class Target:
         }
 
 
-def _format_error(path: Path, error: ValidationError) -> str:
+def _named(data: object, section: str, index: int) -> str:
+    """` (resource 'my-resource')` after a key of resources[i] or matrix[i], so the user finds the block."""
+    items = data.get(section) if isinstance(data, dict) else None
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    key = "name" if section == "resources" else "resource"
+    name = item.get(key) if isinstance(item, dict) else None
+    return f" (resource {name!r})" if isinstance(name, str) else ""
+
+
+def _format_error(path: Path, error: ValidationError, data: object = None) -> str:
     lines = [f"{path}: invalid targets file"]
     for item in error.errors():
         loc = ""
-        for part in item["loc"]:
+        parts = list(item["loc"])
+        for part in parts:
             loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
-        message = item["msg"]
+        if len(parts) > 1 and parts[0] in ("resources", "matrix") and isinstance(parts[1], int):
+            loc += _named(data, str(parts[0]), parts[1])
+        message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see targets/azure.example.toml)"
         elif item["type"] == "literal_error":
@@ -319,5 +403,5 @@ def load_targets(path: Optional[os.PathLike[str] | str] = None) -> list[Target]:
     try:
         spec = TargetsFile.model_validate(data)
     except ValidationError as exc:
-        raise TargetsError(_format_error(file, exc)) from None
+        raise TargetsError(_format_error(file, exc, data)) from None
     return _expand(file, spec)

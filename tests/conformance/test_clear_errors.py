@@ -81,17 +81,17 @@ def test_live_azure_errors_name_the_variable_az_login_and_the_unreachable_cause(
     )
     run = run_pytest("suites/test_responses.py", "-q", "-rA", "-k", "create_returns", "--live",
                      "--targets", str(targets), env=env, timeout=90)
-    out = run.stdout
-    _no_traceback(out)
-    assert "ERROR suites/test_responses.py::test_create_returns_a_completed_response_with_text[v1-key-gpt-4o@nokey]" in out
-    message = "environment variable CONFORMANCE_TEST_UNSET_KEY is not set: export CONFORMANCE_TEST_UNSET_KEY="
-    # Once in the ERRORS section (the short summary may repeat it: untruncated when CI is set).
-    errors_section = out.split("short test summary info")[0]
-    assert errors_section.count(message) == 1, out
-    skipped = [line for line in out.splitlines() if line.startswith("SKIPPED") and "inconclusive" in line]
-    assert len(skipped) == 2, out
-    assert any("setup: no Microsoft Entra credential" in line and "run `az login`" in line for line in skipped), out
-    assert any("APIConnectionError" in line and "Connection refused" in line for line in skipped), out
+    # A preflight finds all three before any test: a usage error, one line per target, no cell.
+    assert run.returncode == 4, run.stdout + run.stderr
+    _no_traceback(run.stdout + run.stderr)
+    assert "passed" not in run.stdout and "ERROR suites/" not in run.stdout, run.stdout
+    lines = run.stderr.splitlines()
+    assert lines[0] == "ERROR: preflight (azure.toml): no target can be used; no test was run:", run.stderr
+    by_target = {line.split(":", 1)[0].strip(): line for line in lines[1:] if line.startswith("  ")}
+    assert sorted(by_target) == ["v1-entra-gpt-4o@noentra", "v1-key-gpt-4o@down", "v1-key-gpt-4o@nokey"], run.stderr
+    assert "environment variable CONFORMANCE_TEST_UNSET_KEY is not set: export CONFORMANCE_TEST_UNSET_KEY=" in by_target["v1-key-gpt-4o@nokey"]
+    assert "no Microsoft Entra credential" in by_target["v1-entra-gpt-4o@noentra"] and "run `az login`" in by_target["v1-entra-gpt-4o@noentra"]
+    assert "cannot reach resource 'down'" in by_target["v1-key-gpt-4o@down"] and "Connection refused" in by_target["v1-key-gpt-4o@down"]
 
 
 def test_an_inconsistent_targets_file_lists_every_problem(tmp_path: Path) -> None:

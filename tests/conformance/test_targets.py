@@ -63,7 +63,7 @@ def test_describe_publishes_no_endpoint(tmp_path):
     "broken, expected",
     [
         (GOOD.replace('auth = ["key", "entra"]', 'auth = ["key", "aad"]'), "matrix[0].auth[1]"),
-        (GOOD.replace('region = "eastus"', 'regoin = "eastus"'), "resources[0].regoin: unknown key"),
+        (GOOD.replace('region = "eastus"', 'regoin = "eastus"'), "resources[0].regoin (resource 'r1'): unknown key"),
         (GOOD.replace('"v1?api-version=preview"', '"v2"'), "'v2' is not an API flavour"),
         (GOOD.replace('endpoint = "https://r1.openai.azure.com/"', 'endpoint = "r1.openai.azure.com"'), "resources[0].endpoint"),
         (GOOD.replace('resource = "r1"', 'resource = "r2"'), "matrix[0].resource: no resource named 'r2'"),
