@@ -128,6 +128,7 @@ def run_suite(emulator_url: str, features: Iterable[str], report_dir: Path, time
                "--maxfail=1", "-o", "addopts="]
     for feature in sorted(set(features)):
         command += ["--feature", feature]
+    report_dir.mkdir(parents=True, exist_ok=True)
     # The run's own journal of created objects: they live in a throwaway emulator.
     env = {**os.environ, "CONFORMANCE_EMULATOR": emulator_url, "CONFORMANCE_JOURNAL": str(report_dir / "journal.jsonl")}
     env.pop("CONFORMANCE_EMULATOR_ARGS", None)
