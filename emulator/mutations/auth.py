@@ -60,11 +60,6 @@ class JwtAudienceUnchecked(LaxTokens):
     audience = False
 
 
-@register("jwt-expiry-unchecked", "auth", "an expired Entra JWT is accepted", *ENTRA)
-class JwtExpiryUnchecked(LaxTokens):
-    expiry = False
-
-
 @register("jwt-anything-goes", "auth", "any JWT-shaped bearer token is accepted (no signature, audience or expiry check)",
           *ENTRA)
 class JwtAnythingGoes(LaxTokens):
