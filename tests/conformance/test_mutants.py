@@ -168,3 +168,31 @@ def test_the_suite_kills_the_mutant(name, baseline):
     result = harness.run_one(name, MUTANTS[name].features, baseline, TIMEOUT)
     assert result.outcome == "KILLED", f"{name} ({MUTANTS[name].description}): {result.outcome}, fired {result.fired}; " + \
         "; ".join(result.evidence[:3])
+
+
+# --- docs/mutations.md ---------------------------------------------------------------------
+
+
+def _documented() -> dict[str, tuple[str, str]]:
+    """mutant -> (outcome, fired) from the generated table."""
+    rows = {}
+    for line in (ROOT / "docs" / "mutations.md").read_text().splitlines():
+        cols = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cols) == 7 and cols[0].startswith("`"):
+            rows[cols[0].strip("`")] = (cols[4].strip("*"), cols[5])
+    return rows
+
+
+def test_the_document_covers_exactly_the_catalogue():
+    assert set(_documented()) == set(MUTANTS), "re-run `python benchmarks/mutants.py --docs docs/mutations.md`"
+
+
+def test_known_survivors_match_the_measured_run():
+    measured = {name for name, (outcome, _) in _documented().items() if outcome != "KILLED"}
+    assert measured == set(KNOWN_SURVIVORS)
+
+
+def test_every_mutant_the_suite_never_reached_has_a_witness():
+    witnesses = (ROOT / "tests" / "emulator" / "test_emulator_mutations.py").read_text()
+    unreached = [name for name, (_, fired) in _documented().items() if fired in ("0", "?")]
+    assert [name for name in unreached if f'"{name}"' not in witnesses] == []
