@@ -29,7 +29,11 @@ def activate(name: str, emulator_state: Any) -> Mutant:
         raise UnknownMutation(name)
     mutant = cls()
     mutant.seams = Seams(emulator_state, mutant)
-    mutant.install(mutant.seams)
+    try:
+        mutant.install(mutant.seams)
+    except AttributeError as exc:  # a seam was renamed: say so instead of serving a silent no-op
+        mutant.seams.undo()
+        raise ValueError(f"mutation {name!r} cannot hook the emulator: {exc}") from None
     return mutant
 
 

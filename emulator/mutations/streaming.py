@@ -122,7 +122,7 @@ class OutputIndexShifted(Mutant):
         return [{**event, "output_index": int(event.get("output_index", 0)) + 1}]
 
 
-@register("stream-snapshot-completed", "streaming", "response.created already says status completed, with the output",
+@register("stream-snapshot-completed", "streaming", "response.created already says status completed",
           *STREAMS)
 class SnapshotCompleted(Mutant):
     def event(self, ex: Exchange, event: Event) -> list[Event] | None:

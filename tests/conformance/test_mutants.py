@@ -58,7 +58,6 @@ KNOWN_SURVIVORS: dict[str, str] = {
     "truncated-image-accepted": _item(6, "a test that sends a truncated image and expects 400"),
     # errors
     "persistent-500-for-404": _item(6, "an expected-404 that turns a persistent 500 into failed (now inconclusive)"),
-    "refuse-max-output-tokens": _item(2, "unsupported only for a refusal of the feature's own subject"),
     # auth
     "jwt-signature-unverified": _item(6, "an errors.auth case with a forged-signature JWT"),
     "jwt-audience-unchecked": _item(6, "an errors.auth case with a signed token for another audience"),

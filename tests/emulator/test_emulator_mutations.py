@@ -260,3 +260,11 @@ def test_refusing_max_output_tokens():
         return reply.status_code, (reply.json().get("error") or {}).get("code")
 
     assert differs("refuse-max-output-tokens", probe) == ((200, None), (400, "unsupported_parameter"))
+
+
+def test_a_mutant_whose_seam_is_gone_refuses_to_start(monkeypatch):
+    from emulator import store
+
+    monkeypatch.delattr(store.Record, "history")
+    with pytest.raises(ValueError, match="cannot hook the emulator"):
+        activate("history-last-two-turns", EmulatorState.create(api_key=API_KEY))
