@@ -268,3 +268,27 @@ def test_a_mutant_whose_seam_is_gone_refuses_to_start(monkeypatch):
     monkeypatch.delattr(store.Record, "history")
     with pytest.raises(ValueError, match="cannot hook the emulator"):
         activate("history-last-two-turns", EmulatorState.create(api_key=API_KEY))
+
+
+def test_sse_frames_split_across_chunks_are_rewritten_whole():
+    from asgi_driver import Raw, call
+
+    from emulator.mutations.base import Mutant
+
+    class Upper(Mutant):
+        name, family, description, features = "upper", "streaming", "test only", ("responses.stream",)
+
+        def event(self, ex, event):
+            return [{**event, "delta": str(event.get("delta", "")).upper()}]
+
+    async def app(scope, receive, send):
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+        for chunk in (b'event: d\ndata: {"type":"d","delta":"ab"}\n\nevent: d\nda', b'ta: {"type":"d","delta":"cd"}\n', b"\n"):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    mutant = Upper()
+    reply = asyncio.run(call(Mutating(app, mutant), Raw("POST", "/openai/v1/responses", body=b"{}")))
+    assert reply.body.count(b"\n\n") == 2 and b'"AB"' in reply.body and b'"CD"' in reply.body
+    assert mutant.stats["fired"] == 2
