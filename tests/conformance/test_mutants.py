@@ -51,7 +51,6 @@ KNOWN_SURVIVORS: dict[str, str] = {
     "max-output-tokens-ignored": _item(6, "a check that output_tokens <= max_output_tokens"),
     "timestamps-milliseconds": _item(6, "a check that timestamps are unix seconds"),
     "store-false-retrievable": _item(6, "a retrieve after store=false that expects 404"),
-    "history-last-two-turns": _item(3, "a memory chain of four or more turns with the fact in the first"),
     "input-items-wrong-order": _item(6, "an input_items order check over several items"),
     # model
     "reasoning-tokens-zero": _item(6, "a check that a reasoning deployment counts reasoning_tokens > 0"),
