@@ -65,7 +65,7 @@ class TimestampsMilliseconds(ResponseFix):
 
 
 @register("store-false-retrievable", "state", "a response created with store=false is stored and retrievable anyway",
-          "responses.create.async", "responses.stream.async", "reasoning.encrypted_content")
+          "responses.retrieve", "responses.create.async", "responses.stream.async", "reasoning.encrypted_content")
 class StoreFalseRetrievable(Echoing):
     field = "store"
 
