@@ -244,7 +244,7 @@ def render(results: Sequence[Outcome], *, elapsed: float, jobs: int) -> str:
         "Measured on the branch that added the mutants, before the checks of issue 11 items 2, 3",
         "and 6 landed; `tests/conformance/test_mutants.py` lists each survivor with the check it",
         "needs (a strict xfail, so a check that starts killing it shows). Every mutant is a real bug:",
-        "the ones the suite never reaches (*fired* 0) each have a witness in",
+        "a killed one shows it by the failed cell, and every other one has a witness in",
         "`tests/emulator/test_emulator_mutations.py`, an exchange the mutant answers differently.",
         "Left out on purpose: bugs no black-box client can provoke within a run, such as accepting",
         "an *expired* but validly signed Entra token (the suite cannot obtain one).",

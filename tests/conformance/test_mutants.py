@@ -190,7 +190,10 @@ def test_known_survivors_match_the_measured_run():
     assert measured == set(KNOWN_SURVIVORS)
 
 
-def test_every_mutant_the_suite_never_reached_has_a_witness():
+def test_every_mutant_the_suite_misses_or_never_reaches_has_a_witness():
+    """A surviving mutant might be equivalent to the faithful emulator (no bug at all): each one
+    gets a witness in tests/emulator/test_emulator_mutations.py, an exchange it answers
+    differently. A killed mutant is its own witness."""
     witnesses = (ROOT / "tests" / "emulator" / "test_emulator_mutations.py").read_text()
-    unreached = [name for name, (_, fired) in _documented().items() if fired in ("0", "?")]
-    assert [name for name in unreached if f'"{name}"' not in witnesses] == []
+    unproven = [name for name, (outcome, fired) in _documented().items() if outcome != "KILLED" or fired in ("0", "?")]
+    assert [name for name in unproven if f'"{name}"' not in witnesses] == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -292,3 +293,82 @@ def test_sse_frames_split_across_chunks_are_rewritten_whole():
     reply = asyncio.run(call(Mutating(app, mutant), Raw("POST", "/openai/v1/responses", body=b"{}")))
     assert reply.body.count(b"\n\n") == 2 and b'"AB"' in reply.body and b'"CD"' in reply.body
     assert mutant.stats["fired"] == 2
+
+
+# --- witnesses for the survivors the suite reaches but does not see ---------------------------
+
+
+def _stream(client: AppClient, **body: Any) -> tuple[str, list[Any]]:
+    """(content type, data lines) of a streamed create."""
+    reply = create(client, input="Write a poem about the sea.", max_output_tokens=32, stream=True, **body)
+    lines = [line[len("data: "):] for line in reply.text.split("\n") if line.startswith("data: ")]
+    return reply.headers["content-type"].split(";")[0], [json.loads(x) if x.startswith("{") else x for x in lines]
+
+
+@pytest.mark.parametrize(("mutation", "observe"), [
+    ("sse-content-type-json", lambda ctype, events: ctype),
+    ("stream-usage-null", lambda ctype, events: events[-1]["response"]["usage"] is None),
+    ("sse-done-frame", lambda ctype, events: events[-1] == "[DONE]"),
+    ("error-after-completed", lambda ctype, events: [e["type"] for e in events[-2:]]),
+])
+def test_stream_bugs_show_on_the_wire(mutation, observe):
+    differs(mutation, lambda client, state: observe(*_stream(client)))
+
+
+def test_timestamps_in_milliseconds():
+    probe = lambda client, state: create(client, input="Hi").json()["created_at"] > 10**11  # noqa: E731
+    assert differs("timestamps-milliseconds", probe) == (False, True)
+
+
+def test_reasoning_tokens_always_zero():
+    def probe(client: AppClient, state: EmulatorState) -> int:
+        body = create(client, model="o4-mini", input="How many r's in strawberry?", reasoning={"effort": "high"}).json()
+        return int(body["usage"]["output_tokens_details"]["reasoning_tokens"])
+
+    faithful, mutated = differs("reasoning-tokens-zero", probe)
+    assert faithful > 0 and mutated == 0
+
+
+def test_a_generated_image_cut_in_half_does_not_decode():
+    import io
+
+    from PIL import Image
+
+    def probe(client: AppClient, state: EmulatorState) -> str:
+        body = client.post("/openai/v1/responses", headers={"x-ms-oai-image-generation-deployment": "gpt-image-1"},
+                           json={"model": "gpt-4o", "input": "A cat.", "tools": [{"type": "image_generation"}]}).json()
+        result = next(i for i in body["output"] if i["type"] == "image_generation_call")["result"]
+        try:
+            Image.open(io.BytesIO(base64.b64decode(result))).load()
+        except OSError as exc:
+            return type(exc).__name__
+        return "decodes"
+
+    assert differs("image-result-truncated", probe)[0] == "decodes"
+
+
+@pytest.fixture(scope="module")
+def mcp_server() -> Iterator[Any]:
+    from fixtures.mcp_server import LocalMcpServer
+
+    server = LocalMcpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_the_approved_mcp_call_loses_its_approval_request_id(mcp_server):
+    from fixtures.mcp_server import TOKEN
+
+    tool = {"type": "mcp", "server_label": "t", "server_url": mcp_server.url, "require_approval": "always",
+            "headers": {"Authorization": f"Bearer {TOKEN}"}}
+
+    def probe(client: AppClient, state: EmulatorState) -> bool:
+        first = create(client, input="Use the add tool to add 2 and 3.", tools=[tool]).json()
+        request = next(i for i in first["output"] if i["type"] == "mcp_approval_request")
+        second = create(client, previous_response_id=first["id"], tools=[tool],
+                        input=[{"type": "mcp_approval_response", "approve": True, "approval_request_id": request["id"]}]).json()
+        call = next(i for i in second["output"] if i["type"] == "mcp_call")
+        return call["approval_request_id"] == request["id"]
+
+    assert differs("approval-request-id-null", probe) == (True, False)
