@@ -216,7 +216,15 @@ def kill_ratio(results: Sequence[Outcome]) -> tuple[int, int]:
     return sum(r.outcome == CAUGHT for r in results), len(results)
 
 
-def render(results: Sequence[Outcome], *, elapsed: float, jobs: int) -> str:
+def suite_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def render(results: Sequence[Outcome], *, elapsed: float, jobs: int, commit: str = "unknown") -> str:
     """docs/mutations.md: what the mutants are and how many the suite kills."""
     killed, total = kill_ratio(results)
     by_name = {r.name: r for r in results}
@@ -241,9 +249,9 @@ def render(results: Sequence[Outcome], *, elapsed: float, jobs: int) -> str:
         f"**Kill ratio: {killed}/{total} ({100 * killed / max(total, 1):.0f}%)** — "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f"; {elapsed:.0f} s with {jobs} parallel runs.",
         "",
-        "Measured on the branch that added the mutants, before the checks of issue 11 items 2, 3",
-        "and 6 landed; `tests/conformance/test_mutants.py` lists each survivor with the check it",
-        "needs (a strict xfail, so a check that starts killing it shows). Every mutant is a real bug:",
+        f"Measured at suite commit `{commit}`. `tests/conformance/test_mutants.py` lists each survivor",
+        "with the check it needs (issue 11 items 2, 3 and 6; a strict xfail, so a check that starts",
+        "killing it shows and the entry must go). Every mutant is a real bug:",
         "a killed one shows it by the failed cell, and every other one has a witness in",
         "`tests/emulator/test_emulator_mutations.py`, an exchange the mutant answers differently.",
         "Left out on purpose: bugs no black-box client can provoke within a run, such as accepting",
@@ -276,18 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         saved = json.loads(Path(args.render).read_text())
         results = [Outcome(**r) for r in saved["results"]]
-        elapsed, args.jobs = saved["elapsed"], saved["jobs"]
+        elapsed, args.jobs, commit = saved["elapsed"], saved["jobs"], saved.get("commit", "unknown")
     else:
+        commit = suite_commit()
         started = time.monotonic()
         results = run_all(args.names or list(MUTANTS), jobs=args.jobs, timeout=args.timeout)
         elapsed = time.monotonic() - started
     killed, total = kill_ratio(results)
     print(f"kill ratio {killed}/{total} ({100 * killed / max(total, 1):.0f}%) in {elapsed:.0f} s")
     if args.json:
-        saved = {"elapsed": round(elapsed), "jobs": args.jobs, "results": [asdict(r) for r in results]}
+        saved = {"commit": commit, "elapsed": round(elapsed), "jobs": args.jobs, "results": [asdict(r) for r in results]}
         Path(args.json).write_text(json.dumps(saved, indent=2) + "\n")
     if args.docs:
-        Path(args.docs).write_text(render(results, elapsed=elapsed, jobs=args.jobs))
+        Path(args.docs).write_text(render(results, elapsed=elapsed, jobs=args.jobs, commit=commit))
     return 0
 
 
