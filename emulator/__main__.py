@@ -1,5 +1,6 @@
 """Command line: ``python -m emulator [--host H] [--port N] [--profile P] [--api-key K]
-[--ready-file F] [--seed S] [--background-ms MS] [--faults RATE --fault-seed N]``.
+[--ready-file F] [--seed S] [--background-ms MS] [--faults RATE --fault-seed N]
+[--mutation NAME | --list-mutations]``.
 
 Prints one line per resource once every port listens, and writes the ready file (JSON) if
 asked, so scripts and test fixtures can wait for it.
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--faults", type=float, default=None, metavar="RATE",
                         help="inject faults (429, 500, 503, slow replies, broken streams) into this share of API calls")
     parser.add_argument("--fault-seed", type=int, default=None, help="seed of the fault generator (default: the profile's)")
+    parser.add_argument("--mutation", default=None, metavar="NAME",
+                        help="serve a deliberately broken service: one named mutant (see --list-mutations)")
+    parser.add_argument("--list-mutations", action="store_true", help="list the mutants and exit")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
     return parser
@@ -46,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.list_mutations:
+        from .mutations import catalogue
+
+        for entry in catalogue():
+            print(f"{entry['name']:<36} {entry['family']:<11} {entry['description']}")
+        return 0
     logging.basicConfig(level=args.log_level.upper(), format="emulator: %(levelname)s %(name)s: %(message)s")
     try:
         emulator = Emulator(
@@ -63,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             background_ms=args.background_ms,
             faults=args.faults,
             fault_seed=args.fault_seed,
+            mutation=args.mutation,
         )
     except (ProfileError, ValueError) as exc:
         print(f"emulator: {exc}", file=sys.stderr)

@@ -124,10 +124,15 @@ def create_app(state: EmulatorState) -> Starlette:
         for path, method, handler, is_responses in API_ROUTES:
             routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses), methods=[method]))
 
+    middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
+    if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)
+        from .mutations import Mutating
+
+        middleware.append(Middleware(Mutating, mutant=state.mutation))
     app = Starlette(
         routes=routes,
         exception_handlers={404: not_found, 405: not_found, Exception: crashed},
-        middleware=[Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)],
+        middleware=middleware,
     )
     app.router.redirect_slashes = False
     app.state.emulator = state

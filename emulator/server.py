@@ -132,6 +132,7 @@ class Emulator:
         background_ms: int | None = None,
         faults: float | None = None,
         fault_seed: int | None = None,
+        mutation: str | None = None,
     ) -> None:
         key, self.api_key_generated = resolve_api_key(api_key)
         self.state = EmulatorState.create(
@@ -151,6 +152,10 @@ class Emulator:
         self.ready_file = ready_file
         self.log_level = log_level
         self.access_log = access_log
+        if mutation is not None:
+            from .mutations import activate
+
+            self.state.mutation = activate(mutation, self.state)
         self.app = create_app(self.state)
         self.info: dict[str, Any] = {}
         self._server: _Server | None = None
@@ -179,6 +184,8 @@ class Emulator:
             "version": __version__,
             # Live counters (a Counter is a dict): /emulator/info shows the faults injected so far.
             "faults": self.state.faults.counts,
+            # The mutant serving this process (a live dict: how often its bug fired), if any.
+            **({"mutation": self.state.mutation.stats} if self.state.mutation is not None else {}),
         }
 
     async def serve(self, on_ready: Callable[[dict[str, Any]], None] | None = None) -> None:

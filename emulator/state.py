@@ -60,6 +60,8 @@ class EmulatorState:
     """Fault injection settings (overrides the profile's ``[faults]``)."""
     jobs: Jobs = field(init=False)
     faults: Injector = field(init=False)
+    mutation: Any = None
+    """The active mutant (emulator.mutations), or None: the faithful emulator."""
 
     def __post_init__(self) -> None:
         self.headers = HeaderBuilder(self.profile.defaults)
