@@ -52,7 +52,8 @@ def _client(target: Target) -> Any:
         endpoint = target.endpoint
         key = auth.api_key(target) if target.auth == "key" else None
         provider = auth.entra_provider(target, identity=None) if target.auth == "entra" else None
-    return build_client(target, Connection(endpoint, key, provider, max_retries=1, timeout=15.0))
+    # A few retries: cleanup often runs right after a run a throttled or failing service broke.
+    return build_client(target, Connection(endpoint, key, provider, max_retries=4, timeout=15.0))
 
 
 def _label(kind: str, object_id: str, resource: str) -> str:

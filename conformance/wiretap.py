@@ -78,3 +78,32 @@ def tap_sse(response: Any, on_event: OnEvent, *, asynchronous: bool = False) -> 
 def errors_only(on_error: OnEvent) -> OnEvent:
     """An `on_event` that passes on only ``error`` events."""
     return lambda data: on_error(data) if data.get("type") == "error" else None
+
+
+# --- created ids: a stream names its response in its first event ------------------------------
+
+#: Events that carry the response object the moment the service has made it (before any output).
+CREATION_EVENTS = ("response.created", "response.queued")
+
+
+def created_ids(on_id: Callable[[dict[str, Any]], None]) -> OnEvent:
+    """An `on_event` passing on the response of each creation event, so a stream that breaks
+    after its first frame still names what it created (conformance.tracking journals it)."""
+
+    def watch(data: dict[str, Any]) -> None:
+        response = data.get("response")
+        if data.get("type") in CREATION_EVENTS and isinstance(response, dict) and isinstance(response.get("id"), str):
+            on_id(response)
+
+    return watch
+
+
+def fan_out(*readers: OnEvent) -> OnEvent:
+    """One `on_event` feeding several readers, in order."""
+
+    def each(data: dict[str, Any]) -> None:
+        for reader in readers:
+            reader(data)
+
+    return each
+
