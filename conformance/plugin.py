@@ -67,8 +67,12 @@ def pytest_configure(config: pytest.Config) -> None:
         targets = load_targets(config.getoption("--targets"))
     except TargetsError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
+    state = config.stash[STATE] = RunState(config=config, live=live, targets=targets, recording=bool(live and record_mode))
     install_gatherer(config)
+    from .terminal_scrub import TerminalScrub
+
+    key_vars = sorted({t.key_env for t in targets if live and t.auth == "key" and not t.on_emulator})
+    config.pluginmanager.register(TerminalScrub(state.scrubber, key_vars), "conformance-terminal-scrub")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

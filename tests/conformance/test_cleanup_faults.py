@@ -5,8 +5,8 @@ suite only on the wire, mid-flow; they must be journaled the moment they appear.
 runs in this process (a thread), so what is left can be counted from its state: stored
 responses carrying the suite's tag, files and vector stores carrying its name prefix.
 
-The whole suite takes minutes: behind CONFORMANCE_SLOW=1. By default a few streaming and
-conversation modules run on one target.
+The whole suite takes minutes: behind CONFORMANCE_SLOW=1. By default the streaming module runs on one
+target (seed 7 breaks streams there; before ids were taken from the wire it left 4 behind).
 """
 
 from __future__ import annotations
@@ -28,9 +28,13 @@ from emulator.server import Emulator
 SLOW = os.environ.get("CONFORMANCE_SLOW") == "1"
 
 
+#: The fault seed: 7 is the issue's; the fast variant's seed breaks streams in its few calls.
+FAST_SEED = 1
+
+
 @pytest.fixture
-def faulty() -> Iterator[Emulator]:
-    emulator = Emulator(faults=0.2, fault_seed=7)
+def faulty(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    emulator = Emulator(faults=0.2, fault_seed=getattr(request, "param", 7))
     emulator.start()
     try:
         yield emulator
@@ -74,9 +78,9 @@ def _assert_nothing_left(emulator: Emulator, journal: Path, done: subprocess.Com
     assert Journal(journal).alive() == [], cleaned.stdout
 
 
+@pytest.mark.parametrize("faulty", [FAST_SEED], indirect=True)
 def test_a_faulty_run_of_streaming_modules_leaves_nothing(faulty: Emulator, tmp_path: Path) -> None:
-    done, journal = _run_suite(faulty, tmp_path, "suites/test_streaming.py", "suites/test_chat.py",
-                               "suites/test_background.py", "-k", "v1-key-gpt-4o")
+    done, journal = _run_suite(faulty, tmp_path, "suites/test_streaming.py", "-k", "v1-key-gpt-4o")
     _assert_nothing_left(faulty, journal, done)
 
 
