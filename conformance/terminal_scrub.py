@@ -40,13 +40,16 @@ class Redactor:
 
     def __init__(self, scrubber: Scrubber) -> None:
         self.scrubber = scrubber
+        self._known: tuple[int, list[tuple[str, str]]] = (-1, [])
 
     def secrets(self) -> list[tuple[str, str]]:
         """(secret, placeholder), longest first: the scrubber's literals that are secrets."""
         # The scrubber keeps secrets and hosts in one table; the placeholder tells them apart.
         literals: dict[bytes, bytes] = self.scrubber._literals
-        pairs = [(k.decode(), v.decode()) for k, v in literals.items() if v in _PLACEHOLDERS]
-        return sorted(pairs, key=lambda p: -len(p[0]))
+        if self._known[0] != len(literals):  # the table only grows
+            pairs = [(k.decode(), v.decode()) for k, v in literals.items() if v in _PLACEHOLDERS]
+            self._known = (len(literals), sorted(pairs, key=lambda p: -len(p[0])))
+        return self._known[1]
 
     def __call__(self, text: str) -> str:
         if not text:
@@ -65,7 +68,7 @@ class Redactor:
 def _cut_partials(text: str, secret: str, placeholder: str) -> str:
     """`'LEAKY...ET'` -> `'<SECRET>...<SECRET>'` when LEAKY starts and ET ends `secret`; a
     text ending in the secret's head (cut to a length) loses that head."""
-    head = _longest(lambda k: text.endswith(secret[:k]), min(len(secret) - 1, len(text)))
+    head = _head_at_end(text, secret)
     if head:
         text = text[:-head] + placeholder
     if ELLIPSIS not in text:
@@ -82,6 +85,16 @@ def _cut_partials(text: str, secret: str, placeholder: str) -> str:
         at = text.find(ELLIPSIS, start)
     out.append(text[start:])
     return "".join(out)
+
+
+def _head_at_end(text: str, secret: str) -> int:
+    """The length of the longest head of `secret` that ends `text` (0: none worth cutting)."""
+    start = text.find(secret[:MIN_PARTIAL], max(0, len(text) - len(secret) + 1))
+    while start != -1:
+        if secret.startswith(text[start:]):
+            return len(text) - start
+        start = text.find(secret[:MIN_PARTIAL], start + 1)
+    return 0
 
 
 def _longest(matches: Any, most: int) -> int:

@@ -170,3 +170,36 @@ def test_the_sweep_retries_a_delete_the_service_refused(tmp_path: Path) -> None:
     assert deleted == ["resp_1"]  # a third round got it
     assert len(problems) == 1 and "file_1" in problems[0]  # refused every round: reported, still journaled
     assert [e.id for e in tracker.journal.alive()] == ["file_1"]
+
+
+def test_cleanup_never_prints_the_credential_a_service_echoed(tmp_path: Path, monkeypatch: Any) -> None:
+    import io
+
+    import conformance.cleanup as cleanup_module
+
+    key, target = "leaky0123456789abcdef0123", _target()
+    journal = Journal(tmp_path / "j.jsonl", run="r")
+    journal.created("response", "resp_1", resource=target.resource, endpoint=target.endpoint, target=target.id)
+    reply = httpx.Response(403, request=httpx.Request("GET", "http://127.0.0.1/openai/v1/responses/resp_1"))
+
+    class _Refusing:
+        files = vector_stores = SimpleNamespace(list=lambda: [])
+
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            raise openai.PermissionDeniedError(f"key {key} is not allowed here", response=reply, body=None)
+
+        def __enter__(self) -> Any:
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            return None
+
+    def client(target: Any, secrets: Any) -> Any:
+        secrets.add_secret(key)
+        return _Refusing()
+
+    monkeypatch.setattr(cleanup_module, "_client", client)
+    out = io.StringIO()
+    outcome = cleanup_module.cleanup([target], journal, out=out)
+    assert len(outcome.failed) == 1 and key in outcome.failed[0]  # the message did carry it
+    assert key not in out.getvalue() and "key <SECRET> is not allowed" in out.getvalue(), out.getvalue()
