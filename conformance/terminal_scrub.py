@@ -4,8 +4,8 @@ A failing live test's traceback holds the SDK's `FinalRequestOptions` (its `api-
 in the `-l` locals, an assertion may quote a header, captured output may print a token.
 Every report passes through here before pytest prints it or a worker sends it to the xdist
 controller: the longrepr in all its forms (traceback entries, locals, arguments, the crash
-line, chained exceptions, a plain message), captured output and logs, warnings, internal
-errors, and the verdict evidence the report files keep.
+line, chained exceptions, a plain message), captured output and logs, live logging and
+`--log-file`, warnings, internal errors, and the verdict evidence the report files keep.
 
 The secrets are those of the run's scrubber (conformance/run.py learns keys and tokens as it
 hands them out), replaced by the same placeholders, plus the secret shapes of
@@ -18,6 +18,7 @@ end of a text goes too, and so does a JWT cut before its signature.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 from typing import Any, Iterator, Optional
@@ -170,6 +171,22 @@ class TerminalScrub:
                 message.args = (clean,)
         elif isinstance(message, str):
             warning_message.message = self.redact(message)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Live logging (`--log-cli-level`) and `--log-file` print records as they come."""
+        plugin = session.config.pluginmanager.get_plugin("logging-plugin")
+        for name in ("log_cli_handler", "log_file_handler", "caplog_handler", "report_handler"):
+            handler = getattr(plugin, name, None)
+            if isinstance(handler, logging.Handler):
+                handler.addFilter(self._log_record)
+
+    def _log_record(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_internalerror(self, excrepr: Any) -> Optional[bool]:

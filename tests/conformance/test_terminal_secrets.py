@@ -19,7 +19,7 @@ from conformance.cassettes.scrub import Scrubber
 from conformance.terminal_scrub import Redactor, scrub
 
 LEAKY_SUITE = "tests/conformance/leaky/leaky_suite.py"
-SHOWN = ("-l", "--tb=long", "-rA")
+SHOWN = ("-l", "--tb=long", "-rA", "--log-cli-level=WARNING")
 
 
 def _everything(done: Any, reports: Path) -> str:
@@ -72,6 +72,7 @@ deployment = ["gpt-4o"]
     assert done.returncode == 1 and "2 failed" in done.stdout, output
     # Where the key was: the SDK's headers in the locals, stdout, the log, the assertion.
     assert "'api-key': '<SECRET>" in output and "the credential is <SECRET>" in output, output
+    assert output.count("sending with <SECRET>") == 4  # live, and again in the captured log
     assert "sending with <SECRET>" in output and "AssertionError: <SECRET> could not fetch" in output
     _assert_absent(key, output)
 
