@@ -60,11 +60,12 @@ def azure_error(exc: openai.APIStatusError, status: int | tuple[int, ...]) -> di
     return error
 
 
-def not_a_documented_refusal(exc: openai.APIStatusError) -> None:
-    """Re-raise a refusal the service documents (e.g. a v1-only feature on a dated
-    api-version), so the cell is ``unsupported`` rather than passing as the error under test."""
-    from .verdicts import _error_fields, classify_refusal
+def not_a_documented_refusal(exc: openai.APIStatusError, feature_id: str) -> None:
+    """Re-raise a refusal the service documents for `feature_id` (e.g. a v1-only feature on a
+    dated api-version), so the cell is ``unsupported`` rather than passing as the error under
+    test. A refusal of something the feature is not about is left to the test's own checks."""
+    from .verdicts import refusal_verdict
 
-    code, message = _error_fields(exc)
-    if classify_refusal(exc.status_code, code, message) is not None:
+    refusal = refusal_verdict(exc, feature_id)
+    if refusal is not None and refusal[0]:
         raise exc

@@ -191,9 +191,10 @@ def pytest_runtest_makereport_fast(item: pytest.Item, call: pytest.CallInfo[None
     the wrapper below still decides and records the verdict."""
     from .results import quick_report
 
-    if _feature_of(item) is None:
+    feature_id = _feature_of(item)
+    if feature_id is None:
         return None
-    return quick_report(item, call)
+    return quick_report(item, call, feature_id)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -130,11 +130,11 @@ class Results:
                 verdict, evidence.detail = Verdict.FAILED, "replay: the request matches no recorded one"
                 report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
             else:
-                verdict, found = from_exception(exc)
+                verdict, found = from_exception(exc, feature_id)
                 seen = item.stash.get(HTTP_LOG, None)
                 if verdict is Verdict.FAILED and seen is not None and seen.stream_error is not None:
                     # The stream ended with an error event first: that, not the symptom, decides.
-                    verdict, found = from_exception(StreamErrorEvent(seen.stream_error))
+                    verdict, found = from_exception(StreamErrorEvent(seen.stream_error), feature_id)
                 found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
                 evidence = found
                 _rewrite(report, verdict, evidence, item)
@@ -184,13 +184,13 @@ def _mismatch_text(exc: BaseException) -> str:
     return str(exc)
 
 
-def quick_report(item: pytest.Item, call: pytest.CallInfo[None]) -> Optional[pytest.TestReport]:
-    """A cheap report for an exception whose verdict is unsupported or inconclusive (the
-    wrapper rewrites its outcome), or None to let pytest build the usual one."""
+def quick_report(item: pytest.Item, call: pytest.CallInfo[None], feature_id: Optional[str] = None) -> Optional[pytest.TestReport]:
+    """A cheap report for an exception whose verdict (for `feature_id`) is unsupported or
+    inconclusive (the wrapper rewrites its outcome), or None to let pytest build the usual one."""
     excinfo = call.excinfo
     if excinfo is None or _replay_mismatch(excinfo.value) is not None:
         return None
-    verdict, _ = from_exception(excinfo.value)
+    verdict, _ = from_exception(excinfo.value, feature_id)
     if verdict not in (Verdict.UNSUPPORTED, Verdict.INCONCLUSIVE):
         return None
     path, line, _ = item.location
@@ -203,8 +203,11 @@ def quick_report(item: pytest.Item, call: pytest.CallInfo[None]) -> Optional[pyt
 
 
 def _rewrite(report: pytest.TestReport, verdict: Verdict, evidence: Evidence, item: pytest.Item) -> None:
-    """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence."""
+    """Unsupported -> xfailed, inconclusive -> skipped; the reason is the evidence. A refusal
+    judged `failed` says why under the traceback (e.g. it refused another feature's subject)."""
     summary = " ".join(str(p) for p in (evidence.status, evidence.code, evidence.message or evidence.detail) if p)
+    if verdict is Verdict.FAILED and evidence.status is not None and evidence.detail:
+        report.sections.append(("conformance verdict", f"failed: {evidence.detail}"))
     if verdict is Verdict.UNSUPPORTED:
         report.outcome = "skipped"
         report.wasxfail = f"unsupported by {evidence.by or 'service'}: {summary}"

@@ -4,17 +4,22 @@
 to express the request), `failed` (the service answered but broke the contract),
 `inconclusive` (throttling, quota, 5xx, timeouts, dropped connections: never a failure),
 `skipped` (not applicable). The table of refusals that count as `unsupported` is
-UNSUPPORTED_RULES; each row has a test.
+UNSUPPORTED_RULES (each row has a test, and its source is a real body in public); a refusal
+counts for a feature only when it refuses the target itself or names one of the feature's
+subjects (conformance/features.py), so a refused `max_output_tokens` is `failed` everywhere.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import openai
+
+from . import features
 
 
 class Verdict(str, enum.Enum):
@@ -66,52 +71,202 @@ def telling_headers(headers: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """A documented refusal: HTTP status, and a pattern on the error code or message."""
+    """A documented refusal: HTTP status, error code and message wording, and its scope.
+
+    ``scope="target"``: a refusal of the target itself (its api-version), which counts for
+    every feature. ``scope="subject"``: a refusal of one request parameter, tool type,
+    ``include`` value or route, which counts only for the features that name it as a subject.
+    """
 
     status: int
-    pattern: str
+    scope: Literal["target", "subject"]
     source: str
-    #: a real error text (`code message`) this rule is written for; docs/verdicts.md shows it
-    example: str = ""
+    #: a real error body this rule is written for (JSON); docs/verdicts.md shows it
+    example: str
+    #: the error codes it accepts (``None`` is a null or absent code); empty: any code
+    codes: tuple[Optional[str], ...] = ()
+    #: a regular expression on the message (case-insensitive); empty: any message
+    pattern: str = ""
+    #: what is and is not known about the wording
+    note: str = ""
 
     def matches(self, status: int, code: Optional[str], message: str) -> bool:
-        if status != self.status:
+        if status != self.status or (self.codes and code not in self.codes):
             return False
-        return bool(re.search(self.pattern, f"{code or ''} {message}", re.IGNORECASE))
+        return not self.pattern or bool(re.search(self.pattern, message, re.IGNORECASE))
 
+
+_PARAMETER_NOTE = ("names its subject by `param`, else by the name quoted in the message; a tool "
+                   "by `tools[N]...` (the type sent at N), an include value by `include`")
 
 UNSUPPORTED_RULES: tuple[Rule, ...] = (
-    Rule(400, r"\bunsupported_parameter\b", "azure-facts §6.1: Unsupported parameter (400 unsupported_parameter)",
-         "unsupported_parameter Unsupported parameter: 'temperature' is not supported with this model."),
-    Rule(400, r"\bunsupported_value\b", "azure-facts §6.1: Unsupported value (400 unsupported_value)",
-         "unsupported_value Unsupported value: 'temperature' does not support 0.0 with this model."),
-    Rule(400, r"API version not supported", "azure-facts §1.2: v1 not available (400 BadRequest)",
-         "BadRequest API version not supported"),
-    Rule(400, r"enabled only for api-version", "azure-facts §1.1: Responses API is enabled only for api-version ...",
-         "BadRequest Azure OpenAI Responses API is enabled only for api-version 2025-03-01-preview and later"),
-    Rule(400, r"(tool|tools\[\d+\]\.type).*(not supported|unsupported|isn't supported)|not supported.*\btool", "azure-facts §4.10/§4.11: a tool type the service rejects",
-         "Tool type 'web_search_preview' is not supported."),
-    Rule(400, r"\b(background|mcp|image_generation)\b.*not supported|not supported.*\b(background|mcp|image_generation)\b", "azure-facts §1.1: v1-only features on dated api-versions",
-         "background is not supported on this api-version."),
+    Rule(400, "target", "https://learn.microsoft.com/en-us/answers/questions/2286031",
+         '{"error":{"code":"BadRequest","message":"API version not supported"}}',
+         pattern=r"\bAPI version not supported\b",
+         note="the v1 API not available for the resource; counts for every feature"),
+    Rule(400, "target", "https://github.com/Aider-AI/aider/issues/4029",
+         '{"error":{"message":"Azure OpenAI Responses API is enabled only for api-version 2025-03-01-preview and later"}}',
+         pattern=r"\bResponses API is enabled only for api-version\b",
+         note="an api-version older than the Responses API; counts for every feature; "
+              "the report quotes the message only (relayed by LiteLLM)"),
+    Rule(400, "subject", "https://github.com/immersive-translate/immersive-translate/issues/2694",
+         '{"error":{"message":"Unsupported parameter: \'temperature\' is not supported with this model.",'
+         '"type":"invalid_request_error","param":"temperature","code":"unsupported_parameter"}}',
+         codes=("unsupported_parameter",), note=_PARAMETER_NOTE),
+    Rule(400, "subject", "https://github.com/microsoft/vscode/issues/253673",
+         '{"error":{"message":"Unsupported value: \'temperature\' does not support 0.1 with this model. Only the '
+         'default (1) value is supported.","type":"invalid_request_error","param":"temperature","code":"unsupported_value"}}',
+         codes=("unsupported_value",), note=_PARAMETER_NOTE),
+    Rule(400, "subject", "https://github.com/BerriAI/litellm/issues/13407",
+         '{"error":{"message":"Unsupported parameter: \'temperature\' is not supported with this model.",'
+         '"type":"invalid_request_error","param":"temperature","code":null}}',
+         codes=(None,), pattern=r"^\s*Unsupported (parameter|value): '",
+         note="Azure gpt-5 on Responses sent code null; the message's opening words decide"),
+)
+
+#: Where no real wording is known, the rules above decide by status, code and param only.
+UNKNOWN_WORDINGS = (
+    "a tool type refused on an api-version or region (no real body is public): decided by "
+    "code `unsupported_value`/`unsupported_parameter` and `param: tools[N].type`",
+    "`background` on a dated api-version (no real body is public): decided by code "
+    "`unsupported_parameter` and `param: background`",
+    "`include` values refused on an api-version (no real body is public): decided by code and "
+    "`param: include`, the value quoted in the message or the only one sent",
 )
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
 def classify_refusal(status: int, code: Optional[str], message: str) -> Optional[Rule]:
+    """The first rule whose status, code and wording match: a refusal, not yet judged."""
     for rule in UNSUPPORTED_RULES:
         if rule.matches(status, code, message):
             return rule
     return None
 
 
-def _error_fields(exc: openai.APIStatusError) -> tuple[Optional[str], str]:
+@dataclass(frozen=True)
+class Refused:
+    """The request a refusal answered: what the error's `param` can point into."""
+
+    method: str = "POST"
+    path: str = "/responses"
+    body: Optional[dict[str, Any]] = None
+
+
+_ROUTE_WORDS = frozenset({"responses", "input_items", "cancel", "vector_stores", "files", "file_batches",
+                          "content", "search", "compact", "models", "containers"})
+_QUOTED_NAME = re.compile(r"^\s*Unsupported (?:parameter|value): '([^']+)'", re.IGNORECASE)
+_INDEXED = re.compile(r"^(tools|input|include)\[(\d+)\]")
+
+
+def route_of(method: str, path: str) -> str:
+    """`POST /responses/{id}/cancel` for `POST /openai/v1/responses/resp_1/cancel`."""
+    _, found, rest = path.partition("/openai")
+    rest = rest if found else path
+    rest = rest[3:] if rest.startswith("/v1/") or rest == "/v1" else rest
+    parts = [p if p in _ROUTE_WORDS else "{id}" for p in rest.strip("/").split("/") if p]
+    return f"{method.upper()} /" + "/".join(parts)
+
+
+def _typed(item: Any, kind: str) -> list[str]:
+    return [f"{kind}:{item['type']}"] if isinstance(item, dict) and isinstance(item.get("type"), str) else []
+
+
+def named_subjects(param: Optional[str], message: str, request: Optional[Refused]) -> tuple[str, ...]:
+    """What a subject refusal names: the parameter, the tool type or input type it points at,
+    the include value; the route when it names no parameter at all."""
+    name = param or (_QUOTED_NAME.match(message) or [None, None])[1]
+    body = request.body if request is not None else None
+    if not name:
+        return (f"route:{route_of(request.method, request.path)}",) if request is not None else ()
+    names = [name]
+    indexed = _INDEXED.match(name)
+    if indexed and isinstance(body, dict) and isinstance(body.get(indexed[1]), list):
+        items, index = body[indexed[1]], int(indexed[2])
+        item = items[index] if index < len(items) else None
+        if indexed[1] == "tools":
+            names += _typed(item, "tool")
+        elif indexed[1] == "include" and isinstance(item, str):
+            names.append(f"include:{item}")
+        else:  # input[N] or input[N].content[M]: the deepest typed item the path reaches
+            names += _typed(item, "input")
+            part = re.match(r"^input\[\d+\]\.content\[(\d+)\]", name)
+            content = item.get("content") if isinstance(item, dict) else None
+            if part and isinstance(content, list) and int(part[1]) < len(content):
+                names += _typed(content[int(part[1])], "input")
+    elif name == "include" and isinstance(body, dict) and isinstance(body.get("include"), list):
+        sent = [v for v in body["include"] if isinstance(v, str)]
+        quoted = [v for v in sent if f"'{v}'" in message]
+        names += [f"include:{v}" for v in (quoted or (sent if len(sent) == 1 else []))]
+    return tuple(names)
+
+
+def _names_subject(named: str, subject: str) -> bool:
+    if named == subject:
+        return True
+    # a refused `text.format.schema` or `reasoning.effort[0]` is about `text.format` / `reasoning.effort`
+    return ":" not in subject and named.startswith((subject + ".", subject + "["))
+
+
+def judge_refusal(rule: Rule, named: tuple[str, ...], feature_id: Optional[str]) -> tuple[bool, str]:
+    """Whether a refusal counts as `unsupported` for `feature_id`, and why (the evidence)."""
+    if rule.scope == "target":
+        return True, f"{rule.source} (a refusal of the target itself: it counts for every feature)"
+    shown = (named[0] + (f" ({', '.join(named[1:])})" if len(named) > 1 else "")) if named else "nothing"
+    if feature_id is None:
+        return False, f"refused {shown}, but no feature was given to judge it by: only refusals of the target count"
+    subjects = features.get(feature_id).subjects
+    if not named:
+        return False, f"the refusal names no parameter, tool, include value or route, so it is not a refusal of {feature_id}"
+    hit = next((n for n in named if any(_names_subject(n, s) for s in subjects)), None)
+    if hit is None:
+        about = ", ".join(subjects) or "nothing a refusal can name"
+        return False, f"refused {shown}, which is not what {feature_id} is about (its subjects: {about})"
+    return True, f"{rule.source} (refused {shown}, a subject of {feature_id})"
+
+
+def _error_object(exc: openai.APIStatusError) -> dict[str, Any]:
     body = exc.body
     error = body.get("error", body) if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        code = error.get("code")
-        return (str(code) if code is not None else None), str(error.get("message") or exc.message)
-    return None, str(exc.message)
+    return error if isinstance(error, dict) else {}
+
+
+def _error_fields(exc: openai.APIStatusError) -> tuple[Optional[str], str]:
+    error = _error_object(exc)
+    code = error.get("code")
+    return (str(code) if code is not None else None), str(error.get("message") or exc.message)
+
+
+def _error_param(exc: openai.APIStatusError) -> Optional[str]:
+    param = _error_object(exc).get("param")
+    return str(param) if param else None
+
+
+def _refused(exc: openai.APIStatusError) -> Optional[Refused]:
+    """The refused request, from the SDK's copy of it (its JSON body when it has one)."""
+    request = getattr(exc, "request", None)
+    if request is None:
+        return None
+    body: Optional[dict[str, Any]] = None
+    try:
+        decoded = json.loads(request.content or b"null")
+        body = decoded if isinstance(decoded, dict) else None
+    except Exception:  # a streamed or multipart upload, or not JSON: nothing to point into
+        body = None
+    return Refused(str(request.method), str(request.url.path), body)
+
+
+def refusal_verdict(exc: openai.APIStatusError, feature_id: Optional[str]) -> Optional[tuple[bool, Rule, str]]:
+    """None if `exc` is no documented refusal; else whether it counts for the feature, the
+    rule, and why."""
+    code, message = _error_fields(exc)
+    rule = classify_refusal(exc.status_code, code, message)
+    if rule is None:
+        return None
+    named = named_subjects(_error_param(exc), message, _refused(exc)) if rule.scope == "subject" else ()
+    counts, why = judge_refusal(rule, named, feature_id)
+    return counts, rule, why
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -130,8 +285,9 @@ def _transport_error(exc: BaseException) -> bool:
     return any(c.__name__ == "TransportError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
 
 
-def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
-    """The verdict for a test that raised `exc` (assertion, SDK error, or anything else)."""
+def from_exception(exc: BaseException, feature_id: Optional[str] = None) -> tuple[Verdict, Evidence]:
+    """The verdict for a test of `feature_id` that raised `exc` (assertion, SDK error, or
+    anything else). Without a feature only refusals of the target itself are `unsupported`."""
     if isinstance(exc, openai.APIStatusError):
         code, message = _error_fields(exc)
         evidence = Evidence(
@@ -143,11 +299,12 @@ def from_exception(exc: BaseException) -> tuple[Verdict, Evidence]:
         )
         if exc.status_code in TRANSIENT_STATUSES:
             return Verdict.INCONCLUSIVE, evidence
-        rule = classify_refusal(exc.status_code, code, message)
-        if rule is not None:
-            evidence.by = "service"
-            evidence.detail = rule.source
-            return Verdict.UNSUPPORTED, evidence
+        refusal = refusal_verdict(exc, feature_id)
+        if refusal is not None:
+            counts, _, evidence.detail = refusal
+            if counts:
+                evidence.by = "service"
+                return Verdict.UNSUPPORTED, evidence
         return Verdict.FAILED, evidence
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError)) or _transport_error(exc):
         # A connection dropped mid-stream surfaces as httpx's own error (the SDK wraps only

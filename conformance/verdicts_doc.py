@@ -1,4 +1,5 @@
-"""docs/verdicts.md's table of refusals, generated from UNSUPPORTED_RULES so the two cannot drift.
+"""docs/verdicts.md's tables of refusals and of feature subjects, generated from
+UNSUPPORTED_RULES and conformance/features.py so the page and the code cannot drift.
 
     python -m conformance.verdicts_doc          # rewrite the generated part of docs/verdicts.md
     python -m conformance.verdicts_doc --check  # exit 1 if it is stale (a test does the same)
@@ -9,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .verdicts import TRANSIENT_STATUSES, UNSUPPORTED_RULES
+from .features import FEATURES
+from .verdicts import TRANSIENT_STATUSES, UNKNOWN_WORDINGS, UNSUPPORTED_RULES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "verdicts.md"
 BEGIN = "<!-- generated: python -m conformance.verdicts_doc -->"
@@ -20,15 +22,28 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _codes(codes: tuple[object, ...]) -> str:
+    return ", ".join("null" if c is None else f"`{c}`" for c in codes) if codes else "any"
+
+
 def render_rules() -> str:
-    """The generated block: one row per rule, then the transient statuses."""
+    """The generated block: one row per rule, the unknown wordings, the subjects, the transient statuses."""
     lines = [
         BEGIN,
-        "| # | status | pattern (on `code message`, case-insensitive) | example error | source |",
-        "|---|---|---|---|---|",
+        "| # | scope | status | code | message (regex, case-insensitive) | real body | source | note |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for number, rule in enumerate(UNSUPPORTED_RULES, start=1):
-        lines.append(f"| {number} | {rule.status} | `{_cell(rule.pattern)}` | {_cell(rule.example)} | {_cell(rule.source)} |")
+        pattern = f"`{_cell(rule.pattern)}`" if rule.pattern else "any"
+        lines.append(f"| {number} | {rule.scope} | {rule.status} | {_codes(rule.codes)} | {pattern} | "
+                     f"`{_cell(rule.example)}` | {_cell(rule.source)} | {_cell(rule.note)} |")
+    lines += ["", "No real wording is public for these, so they are decided by status, code and param only:", ""]
+    lines += [f"- {_cell(text)}" for text in UNKNOWN_WORDINGS]
+    lines += ["", "What each feature is about (`conformance/features.py`, field `subjects`):", "",
+              "| feature | subjects |", "|---|---|"]
+    for feature in FEATURES.values():
+        subjects = ", ".join(f"`{s}`" for s in feature.subjects) or "none: only refusals of the target count"
+        lines.append(f"| `{feature.id}` | {subjects} |")
     lines += ["", "Transient statuses (verdict `inconclusive`): " + ", ".join(str(s) for s in sorted(TRANSIENT_STATUSES)) + ".", END]
     return "\n".join(lines)
 

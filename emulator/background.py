@@ -180,16 +180,20 @@ class Jobs:
 def check_allowed(call: Call, req: CreateRequest) -> None:
     """Refusals before any work: the api flavour, and ``store=false``.
 
-    The dated wording is not in the notes (azure-facts.md §1.1 only says background is a v1
-    feature); it names the parameter and says "not supported", like the service's other
-    refusals. ``store=false``: azure-facts.md §4.7 "requires store=true"; the exact body was
-    not verified, so it is an OpenAI-style 400 on ``background``.
+    No real body for background on a dated api-version is public (azure-facts.md §1.1 only
+    says background is a v1 feature), so it takes the shape of the service's documented
+    parameter refusals: ``param`` names the parameter and ``code`` is ``unsupported_parameter``
+    (as in github.com/immersive-translate/immersive-translate/issues/2694); clients can tell
+    it from a broken request by those two fields, not by the wording. ``store=false``:
+    azure-facts.md §4.7 "requires store=true"; the exact body was not verified, so it is an
+    OpenAI-style 400 on ``store``.
     """
     if not call.state.profile.feature_enabled("background", call.api.name):
         raise errors.invalid_request(
-            f"Background mode (background=true) is not supported in api-version {call.api.name}; "
+            f"Unsupported parameter: 'background' is not supported in api-version {call.api.name}; "
             "it is available in the v1 API.",
             "background",
+            "unsupported_parameter",
         )
     if not req.store:
         raise errors.invalid_request("Background mode requires store=true.", "store")

@@ -161,7 +161,8 @@ def unknown_parameter(name: str) -> ApiError:
 
 
 def unsupported_parameter(name: str) -> ApiError:
-    """azure-facts.md §6.1 (parameters a model does not accept, e.g. temperature on o-series)."""
+    """Parameters a model does not accept, e.g. temperature on o-series: the real body in
+    github.com/immersive-translate/immersive-translate/issues/2694 (azure-facts.md §6.1)."""
     return _openai(400, f"Unsupported parameter: '{name}' is not supported with this model.", name, "unsupported_parameter")
 
 
@@ -253,8 +254,10 @@ def image_url_unreachable(url: str, param: str) -> ApiError:
 def encrypted_reasoning_unsupported() -> ApiError:
     """``include=["reasoning.encrypted_content"]`` on an api-version without it.
 
-    azure-facts.md §1.1: encrypted reasoning items arrived with the v1 API. The exact refusal is
-    not in the notes; an ``unsupported_value`` 400 on ``include`` is the backend's usual form.
+    azure-facts.md §1.1: encrypted reasoning items arrived with the v1 API. No real body is
+    public; this is the shape of the documented ``unsupported_value`` refusals
+    (github.com/microsoft/vscode/issues/253673) with ``param: include``, and the message quotes
+    the refused value so a client can tell which of the values sent it was.
     """
     return _openai(
         400,
@@ -318,9 +321,11 @@ def tool_not_supported(tool_type: str, index: int, where: str) -> ApiError:
     """A tool type this api-version or region does not offer.
 
     Not quoted in the notes: azure-facts.md §4.10 only says web search "isn't part of the
-    2025-03-01-preview API", and §1.1 that MCP and image generation are v1-only. The wording
-    follows OpenAI's ``unsupported_value`` errors and names the tool type, so the suite's
-    verdict rules (conformance/verdicts.py) can tell it from a broken request.
+    2025-03-01-preview API", and §1.1 that MCP and image generation are v1-only. No real body
+    is public, so it takes the shape of the documented parameter refusals
+    (github.com/microsoft/vscode/issues/253673: code ``unsupported_value``, ``param`` naming
+    what was refused): ``param`` points at ``tools[N].type``, which a client resolves to the
+    type it sent; the wording is the emulator's own and decides nothing.
     """
     return _openai(
         400,

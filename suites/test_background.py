@@ -65,7 +65,7 @@ def test_background_without_store_is_refused(client, target):
     with pytest.raises(openai.BadRequestError) as refused:
         client.responses.create(model=target.deployment, input=PROMPT, background=True, store=False)
 
-    expect.not_a_documented_refusal(refused.value)
+    expect.not_a_documented_refusal(refused.value, "background")
     expect.azure_error(refused.value, 400)
 
 

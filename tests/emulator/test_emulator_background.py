@@ -88,8 +88,9 @@ def test_background_needs_store(http):
 
 
 def test_background_is_v1_only_and_the_refusal_is_documented(http):
-    """The dated refusal must read as a documented one (conformance UNSUPPORTED_RULES)."""
-    from conformance.verdicts import classify_refusal
+    """The dated refusal must read as a documented refusal of `background` (conformance
+    UNSUPPORTED_RULES, judged by its code and param)."""
+    from conformance.verdicts import classify_refusal, judge_refusal, named_subjects
 
     refused = http.post(
         "/openai/responses?api-version=2025-04-01-preview",
@@ -97,7 +98,9 @@ def test_background_is_v1_only_and_the_refusal_is_documented(http):
     )
     assert refused.status_code == 400
     error = refused.json()["error"]
-    assert classify_refusal(400, error.get("code"), error["message"]) is not None, error
+    rule = classify_refusal(400, error.get("code"), error["message"])
+    assert rule is not None, error
+    assert judge_refusal(rule, named_subjects(error.get("param"), error["message"], None), "background")[0], error
 
 
 def test_timing_per_deployment_and_override():
