@@ -1,17 +1,18 @@
 """The deterministic text "model": same conversation and seed in, same text out.
 
-It is small on purpose. Tests assert the protocol, not prose, but a few conversational
-behaviours must be real so stateful features can be checked end to end:
+It is small on purpose, and it knows nothing of the suite's prompts. Tests assert the
+protocol, not prose, but two conversational behaviours are real so stateful features can be
+checked end to end:
 
-1. *Reply OK*: a latest message asking to "reply (with) OK" / "say OK" is answered ``OK``.
-2. *Quoted echo*: "say 'xyz'" / "reply with exactly \"xyz\"" is answered ``xyz``.
-3. *Memory*: a message stating ``code word: TOKEN`` (or ``code word is TOKEN``) is remembered;
-   a later message asking about the code word is answered with a sentence containing TOKEN.
-   This works across ``previous_response_id`` chains, because the caller passes the whole
-   conversation.
-4. Otherwise a short seeded sentence that mentions words of the latest message.
+1. *Recall* (:mod:`emulator.recall`): a question is answered with the earlier statement
+   (of any user, system or developer turn, or the instructions) that shares most of its
+   content words, said back in the second person. This works across
+   ``previous_response_id`` chains, because the caller passes the whole conversation; a
+   question about the speaker that nothing earlier answers gets "you have not told me".
+2. Otherwise a short seeded sentence that mentions words of the latest message.
 
-Every answer is then cut to ``max_output_tokens`` tokens of :func:`count_tokens`.
+After tool results the answer reports them. Every answer is then cut to
+``max_output_tokens`` tokens of :func:`count_tokens`.
 """
 
 from __future__ import annotations
@@ -22,22 +23,13 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .recall import asks_about_itself, question_of, recall
+
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 """The emulator's tokenizer: words and single punctuation marks."""
 
 IMAGE_TOKENS = 85
 """Tokens charged per input image (OpenAI's flat cost of a low-detail image)."""
-
-_OK_RE = re.compile(r"\b(?:reply|respond|answer|say)\b(?:\s+(?:with|only|just|exactly|the\s+word))*\s*:?\s*[\"'“‘]?ok\b", re.I)
-_QUOTED_RE = re.compile(
-    r"\b(?:reply|respond|answer|say)\b(?:\s+(?:with|only|just|exactly|the\s+words?|the\s+phrase))*\s*:?\s*"
-    r"(?:\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|'([^'\n]{1,200})')",
-    re.I,
-)
-_CODE_WORD_RE = re.compile(r"code[\s-]*word\b", re.I)
-_CODE_WORD_DEF_RE = re.compile(
-    r"code[\s-]*word\b(?:[^:\n?]*:|\s+is)\s*[\"'“‘]?([A-Za-z0-9][\w-]*)", re.I
-)
 
 _STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -108,17 +100,6 @@ def truncate(text: str, max_tokens: int | None) -> Completion:
     return Completion(text[: spans[max_tokens - 1]], max_tokens, True)
 
 
-def remembered_code_word(turns: Sequence[Turn]) -> str | None:
-    """The last code word stated by a non-assistant turn, if any."""
-    found: str | None = None
-    for turn in turns:
-        if turn.role == "assistant":
-            continue
-        for match in _CODE_WORD_DEF_RE.finditer(turn.text):
-            found = match.group(1).rstrip("-_")
-    return found
-
-
 def _seed_for(turns: Sequence[Turn], instructions: str | None, seed: int) -> int:
     digest = zlib.crc32(str(seed).encode())
     digest = zlib.crc32((instructions or "").encode(), digest)
@@ -154,28 +135,19 @@ def _tool_results(turns: Sequence[Turn]) -> str:
 
 def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> str:
     """The full (untruncated) answer to the conversation ``turns``."""
-    latest = next((t for t in reversed(turns) if t.role != "assistant"), None)
+    at = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role != "assistant"), None)
+    latest = turns[at] if at is not None else None
     text = latest.text if latest is not None else ""
     if latest is not None and latest.role == "tool":
         # After tool results the answer reports them, so a test can check the round trip.
         results = _tool_results(turns)
         return f"The tool returned {results}." if len(results) < 400 else "The tool returned a long result."
-    if _OK_RE.search(text):
-        return "OK"
-    quoted = _QUOTED_RE.search(text)
-    if quoted:
-        return next(g for g in quoted.groups() if g)
-    if _CODE_WORD_RE.search(text) and not _CODE_WORD_DEF_RE.search(text):
-        word = remembered_code_word(turns)
-        if word is None:
-            return "I don't know the code word yet; nobody has told me one."
-        return f"The code word is {word}."
-    if latest is not None:
-        defined = [m.group(1).rstrip("-_") for m in _CODE_WORD_DEF_RE.finditer(text)]
-        if defined:
-            return f"Understood. I will remember the code word {defined[-1]}."
-    if instructions and _OK_RE.search(instructions):
-        return "OK"
+    if at is not None:
+        answer = recall(turns[:at], text, instructions)
+        if answer is not None:
+            return answer
+        if question_of(text) and asks_about_itself(text):
+            return f"You have not told me that yet: nothing earlier in our conversation mentions {_topic(text)}."
     seen = f"I see {' and '.join(latest.seen)}. " if latest is not None and latest.seen else ""
     rng = random.Random(_seed_for(turns, instructions, seed))
     if not text.strip() and latest is not None and latest.images:

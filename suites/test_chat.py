@@ -6,7 +6,8 @@ optional uploaded image appended as a second user message (always labelled image
 `reasoning={"effort": "high", "summary": "auto"}` on reasoning deployments. The app renders
 `response.reasoning_summary_*` and `response.output_text.delta` events. The seed kept the
 previous id in a module-level global, shared by every browser session; here two sessions are
-interleaved and each must keep its own conversation.
+interleaved, four turns each, and each must keep its own conversation: the fact its first turn
+stated (a different one per session) is asked for in its last.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import Optional
 import pytest
 
 from conformance import expect
+from conformance.memory import recall_violation, recalls
+from fixtures.facts import FILLERS, facts_for
 from fixtures.images import PNG
 
 
@@ -24,6 +27,7 @@ class ChatSession:
 
     client: object
     target: object
+    created: object
     previous_id: Optional[str] = None
     ids: list = field(default_factory=list)
 
@@ -43,37 +47,41 @@ class ChatSession:
             max_output_tokens=256,
             **extra,
         ))
-        expect.conformant_stream(events)
         answer, summary = "", []
         for event in events:
             if event.type == "response.created":
                 self.previous_id = event.response.id
                 self.ids.append(event.response.id)
+                self.created.response(event.response.id)  # registered for cleanup the moment it exists
             elif event.type == "response.reasoning_summary_part.added":
                 summary.append("")
             elif event.type == "response.reasoning_summary_text.delta":
                 summary[-1] += event.delta
             elif event.type == "response.output_text.delta":
                 answer += event.delta
+        expect.conformant_stream(events)
         assert events[-1].response.previous_response_id == (self.ids[-2] if len(self.ids) > 1 else None)
         return answer, summary
 
 
 @pytest.mark.feature("scenario.chat")
 def test_two_interleaved_chat_sessions_keep_their_own_history(client, target, created):
-    alice, bob = ChatSession(client, target), ChatSession(client, target)
+    alice, bob = ChatSession(client, target, created), ChatSession(client, target, created)
+    alice_fact, bob_fact = facts_for(target.id, 2)
 
-    alice.send("Remember the code word: ZEBRA-42. Reply with OK.")
-    bob.send("Remember the code word: LION-7. Reply with OK.")
+    alice.send(alice_fact.statement)
+    bob.send(bob_fact.statement)
     seen, summary = alice.send("What is in this picture?", image=PNG.data_url)
-    bob.send("What is the capital of France? Answer in one word.")
-    alice_word, _ = alice.send("What was the code word? Reply with the code word only.")
-    bob_word, _ = bob.send("What was the code word? Reply with the code word only.")
-    for response_id in alice.ids + bob.ids:
-        created.response(response_id)
+    bob.send(FILLERS[0])
+    alice.send(FILLERS[1])
+    bob.send(FILLERS[2])
+    alice_answer, _ = alice.send(alice_fact.question)
+    bob_answer, _ = bob.send(bob_fact.question)
 
     assert seen.strip()
-    assert "ZEBRA-42" in alice_word.upper() and "LION-7" not in alice_word.upper()
-    assert "LION-7" in bob_word.upper() and "ZEBRA-42" not in bob_word.upper()
+    recalls(alice_answer, alice_fact.value, alice_fact.question)
+    recalls(bob_answer, bob_fact.value, bob_fact.question)
+    assert recall_violation(alice_answer, bob_fact.value, "") is not None, "alice's session answered from bob's history"
+    assert recall_violation(bob_answer, alice_fact.value, "") is not None, "bob's session answered from alice's history"
     if "reasoning_summary" in target.capabilities and target.on_emulator:
         assert summary and all(part.strip() for part in summary)

@@ -1,12 +1,16 @@
-"""responses.previous_response_id: a three-turn conversation that must remember.
+"""responses.previous_response_id: a four-turn conversation that must remember its first turn.
 
 Seed: responses-conversation-aoai*.py (input as a user message list, previous_response_id
-from the second turn on).
+from the second turn on). The fact stated first is chosen per target (fixtures/facts.py), and
+two unrelated turns sit between it and the question, so only a service that replays the
+whole chain answers it: one keeping the last two turns does not.
 """
 
 import pytest
 
 from conformance import expect
+from conformance.memory import recalls
+from fixtures.facts import FILLERS, facts_for
 
 
 def _say(client, target, text, previous=None):
@@ -19,16 +23,17 @@ def _say(client, target, text, previous=None):
 
 
 @pytest.mark.feature("responses.previous_response_id")
-def test_three_turn_conversation_remembers_the_first_turn(client, target, created):
-    first = _say(client, target, "Remember the code word: ZEBRA-42. Reply with OK.")
-    second = _say(client, target, "What is the capital of France? Answer in one word.", previous=first.id)
-    third = _say(client, target, "What was the code word? Reply with the code word only.", previous=second.id)
-    for response in (first, second, third):
-        created.response(response.id)
+def test_four_turn_conversation_remembers_the_first_turn(client, target, created):
+    fact = facts_for(target.id)[0]
+    turns = []
+    for text in (fact.statement, FILLERS[0], FILLERS[1], fact.question):
+        turns.append(_say(client, target, text, previous=turns[-1].id if turns else None))
+        created.response(turns[-1].id)
+    for response in turns:
         expect.conformant_response(response)
 
-    assert second.previous_response_id == first.id
-    assert third.previous_response_id == second.id
+    assert [t.previous_response_id for t in turns] == [None, *(t.id for t in turns[:-1])]
     # The service bills the whole chain as input: each turn sees all earlier ones.
-    assert first.usage.input_tokens < second.usage.input_tokens < third.usage.input_tokens
-    assert "ZEBRA-42" in third.output_text.upper()
+    inputs = [t.usage.input_tokens for t in turns]
+    assert inputs == sorted(set(inputs)), f"input tokens do not grow along the chain: {inputs}"
+    recalls(turns[-1].output_text, fact.value, fact.question)

@@ -2,12 +2,15 @@
 
 Seeds: responses-stream-sse-aoai*.py (print each response.output_text.delta),
 responses-stream-async-aoai*.py (any event with a .delta) and
-responses-conversation-stream-sse-aoai.py (previous_response_id from response.created).
+responses-conversation-stream-sse-aoai.py (previous_response_id from response.created; four
+turns, the fact stated in the first asked for in the last).
 """
 
 import pytest
 
 from conformance import expect
+from conformance.memory import recalls
+from fixtures.facts import FILLERS, facts_for
 
 POEM = "Write me a poem about the sea."
 
@@ -58,12 +61,14 @@ def _say(client, target, text, previous=None):
 
 @pytest.mark.feature("responses.stream.conversation")
 def test_streamed_conversation_chains_on_the_created_id(client, target, created):
-    first = _say(client, target, "Remember the code word: ZEBRA-42. Reply with OK.")
-    first_id = next(e.response.id for e in first if e.type == "response.created")
-    second = _say(client, target, "What was the code word? Reply with the code word only.", previous=first_id)
-    for events in (first, second):
-        created.response(_final(events).id)
+    fact = facts_for(target.id)[0]
+    turns, previous = [], None
+    for text in (fact.statement, FILLERS[0], FILLERS[2], fact.question):
+        events = _say(client, target, text, previous=previous)
+        previous = next(e.response.id for e in events if e.type == "response.created")
+        created.response(previous)
+        turns.append(events)
 
-    assert _final(first).id == first_id
-    assert _final(second).previous_response_id == first_id
-    assert "ZEBRA-42" in _text(second).upper()
+    assert [_final(t).id for t in turns] == [next(e.response.id for e in t if e.type == "response.created") for t in turns]
+    assert [_final(t).previous_response_id for t in turns] == [None, *(_final(t).id for t in turns[:-1])]
+    recalls(_text(turns[-1]), fact.value, fact.question)

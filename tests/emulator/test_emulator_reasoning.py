@@ -32,14 +32,14 @@ def test_no_summary_on_2025_03_01_preview(client):
 
 
 def test_encrypted_content_round_trip(client):
-    said = [{"role": "user", "content": "The code word is KIWI."}]
+    said = [{"role": "user", "content": "My sister lives in Lisbon."}]
     first = create(client, model="o4-mini", input=said, store=False, include=["reasoning.encrypted_content"]).json()
     item = _reasoning(first)
     assert item["encrypted_content"].startswith("gAAAAA")
-    again = said + first["output"] + [{"role": "user", "content": "What is the code word?"}]
+    again = said + first["output"] + [{"role": "user", "content": "Where does my sister live?"}]
     second = create(client, model="o4-mini", input=again, store=False, include=["reasoning.encrypted_content"])
     assert second.status_code == 200, second.text
-    assert "KIWI" in second.text
+    assert "Lisbon" in second.text
 
 
 def test_tampered_encrypted_content_is_refused(client):
