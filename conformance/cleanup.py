@@ -17,11 +17,13 @@ from typing import Any, Optional, TextIO
 import openai
 
 from . import auth
+from .cassettes.scrub import Scrubber
 from .clients import Connection, build_client
 from .created import KINDS
 from .embedded import ATTACH_ENV, EmulatorError, attach
 from .journal import Entry, Journal
 from .targets import Target
+from .terminal_scrub import Redactor
 
 
 @dataclass
@@ -38,8 +40,9 @@ def _pick(targets: list[Target]) -> Target:
     return sorted(targets, key=lambda t: (t.auth != "key", not t.is_v1))[0]
 
 
-def _client(target: Target) -> Any:
-    """A sync client for a resource; raises CredentialError / EmulatorError with the fix."""
+def _client(target: Target, secrets: Scrubber) -> Any:
+    """A sync client for a resource; raises CredentialError / EmulatorError with the fix.
+    The credentials it uses go to `secrets`, so no message printed here shows them."""
     if target.on_emulator:
         url = os.environ.get(ATTACH_ENV)
         if not url:
@@ -48,11 +51,14 @@ def _client(target: Target) -> Any:
         endpoint = handle.url(target.endpoint[len("emulator://"):])
         key = handle.api_key
         provider = None
+        secrets.add_secret(key)
     else:
         endpoint = target.endpoint
         key = auth.api_key(target) if target.auth == "key" else None
-        provider = auth.entra_provider(target, identity=None) if target.auth == "entra" else None
-    return build_client(target, Connection(endpoint, key, provider, max_retries=1, timeout=15.0))
+        secrets.add_secret(key)
+        provider = auth.entra_provider(target, identity=None, on_secret=secrets.add_secret) if target.auth == "entra" else None
+    # A few retries: cleanup often runs right after a run a throttled or failing service broke.
+    return build_client(target, Connection(endpoint, key, provider, max_retries=4, timeout=15.0))
 
 
 def _label(kind: str, object_id: str, resource: str) -> str:
@@ -99,6 +105,7 @@ def _clean_resource(client: Any, resource: str, entries: list[Entry], outcome: O
 def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, out: TextIO = sys.stdout) -> Outcome:
     """Delete the suite's leftovers on every resource of `targets`; compacts the journal."""
     outcome = Outcome()
+    secrets = Scrubber()
     by_resource: dict[tuple[str, str], list[Target]] = defaultdict(list)
     for target in targets:
         by_resource[(target.resource, target.endpoint)].append(target)
@@ -108,7 +115,7 @@ def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, o
     for (resource, endpoint), group in by_resource.items():
         entries = [e for e in alive if e.endpoint == endpoint]
         try:
-            client = _client(_pick(group))
+            client = _client(_pick(group), secrets)
         except EmulatorError as exc:
             if str(exc) == "not attached":
                 # An embedded emulator's objects died with its process.
@@ -129,12 +136,13 @@ def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, o
                 outcome.kept.extend(entries)
     if not dry_run:
         journal.compact(outcome.kept)
+    redact = Redactor(secrets)  # a service's error message may echo the credential
     for label in outcome.deleted:
         print(f"{'would delete' if dry_run else 'deleted'} {label}", file=out)
     for label in outcome.left_alone:
         print(f"left alone {label}", file=out)
     for problem in outcome.failed:
-        print(f"FAILED {problem}", file=out)
+        print(redact(f"FAILED {problem}"), file=out)
     print(f"conformance cleanup: {len(outcome.deleted)} {'to delete' if dry_run else 'deleted'}, "
           f"{len(outcome.gone)} already gone, {len(outcome.left_alone)} left alone, {len(outcome.failed)} failed",
           file=out)

@@ -81,6 +81,10 @@ def pytest_configure(config: pytest.Config) -> None:
         if refused:
             raise pytest.UsageError(early_message(refused, shown(state.targets_path)))
     pinning.configure(config, state, default_cassettes=cassettes_dir() == CASSETTES)
+    from .terminal_scrub import TerminalScrub
+
+    key_vars = sorted({t.key_env for t in targets if live and t.auth == "key" and not t.on_emulator})
+    config.pluginmanager.register(TerminalScrub(state.scrubber, key_vars), "conformance-terminal-scrub")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -17,6 +17,7 @@ import pytest
 from .shapes import ShapeLog
 from .stream_errors import StreamErrorEvent
 from .targets import Target
+from .terminal_scrub import Redactor, scrub
 from .verdicts import Evidence, Verdict, from_exception, telling_headers
 from .workers import attach, is_worker
 
@@ -159,6 +160,7 @@ class Results:
             evidence.request_id = evidence.request_id or log.last_request_id
         if log is not None and verdict in (Verdict.FAILED, Verdict.INCONCLUSIVE) and not evidence.headers:
             evidence.headers = log.last_headers
+        evidence = scrub(evidence, Redactor(self.state.scrubber))  # the report files are shared: no secrets
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
         self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage,
                                      log.shape if log else None))

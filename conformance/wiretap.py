@@ -175,14 +175,16 @@ class Request:
 class _StreamCheck:
     """Collects one stream's events and raw data; checks the whole stream at its end."""
 
-    def __init__(self, request: Request, observer: WireObserver) -> None:
-        self.request, self.observer = request, observer
+    def __init__(self, request: Request, observer: WireObserver, extra: Optional[OnEvent] = None) -> None:
+        self.request, self.observer, self.extra = request, observer, extra
         self.events: list[dict[str, Any]] = []
         self.frames = 0
         self.scanner = _Scanner(self._on_event, self._on_data)
 
     def _on_event(self, event: dict[str, Any]) -> None:
         self.events.append(event)
+        if self.extra is not None:
+            self.extra(event)
         self.observer.observe_event(event)
 
     def _on_data(self, data: bytes) -> None:
@@ -205,8 +207,10 @@ class _StreamCheck:
             self.observer.observe_violations(self.request.label, found)
 
 
-def watch(response: Any, body: Any, observer: WireObserver, *, asynchronous: bool = False) -> None:
+def watch(response: Any, body: Any, observer: WireObserver, *, asynchronous: bool = False,
+          extra: Optional[OnEvent] = None) -> None:
     """Every wire rule on one exchange; ``body`` is the decoded JSON reply, if one was read.
+    ``extra`` also reads each event of a stream, before the observer (created ids).
 
     Only 2xx replies are checked here: error bodies have their own assertions
     (conformance.expect.azure_error).
@@ -218,11 +222,12 @@ def watch(response: Any, body: Any, observer: WireObserver, *, asynchronous: boo
         if found:
             observer.observe_violations(request.label, found)
     if ok and (request.streaming or _is_event_stream(response)):
-        check = _StreamCheck(request, observer)
+        check = _StreamCheck(request, observer, extra)
         _tee(response, check.scanner, check.end, asynchronous)
         return
     if _is_event_stream(response):
-        tap_sse(response, observer.observe_event, asynchronous=asynchronous)
+        reader = observer.observe_event if extra is None else fan_out(extra, observer.observe_event)
+        tap_sse(response, reader, asynchronous=asynchronous)
         return
     if ok and isinstance(body, dict) and body.get("object") == "response":
         found = check_response(body)
@@ -230,3 +235,32 @@ def watch(response: Any, body: Any, observer: WireObserver, *, asynchronous: boo
             found += check_against_request(request.params, body)
         if found:
             observer.observe_violations(request.label, found)
+
+
+# --- created ids: a stream names its response in its first event ------------------------------
+
+#: Events that carry the response object the moment the service has made it (before any output).
+CREATION_EVENTS = ("response.created", "response.queued")
+
+
+def created_ids(on_id: Callable[[dict[str, Any]], None]) -> OnEvent:
+    """An `on_event` passing on the response of each creation event, so a stream that breaks
+    after its first frame still names what it created (conformance.tracking journals it)."""
+
+    def watch(data: dict[str, Any]) -> None:
+        response = data.get("response")
+        if data.get("type") in CREATION_EVENTS and isinstance(response, dict) and isinstance(response.get("id"), str):
+            on_id(response)
+
+    return watch
+
+
+def fan_out(*readers: OnEvent) -> OnEvent:
+    """One `on_event` feeding several readers, in order."""
+
+    def each(data: dict[str, Any]) -> None:
+        for reader in readers:
+            reader(data)
+
+    return each
+
