@@ -33,7 +33,11 @@ def refused(call: Callable[[], Any], status: int, what: str) -> dict[str, Any]:
 def gone(fetch: Callable[[], Any], what: str) -> dict[str, Any]:
     """``fetch()`` must be refused with Azure's 404: a deleted object, or a response created
     with ``store=false``. Returns the error object."""
-    return expect.azure_error(expect.refusal(fetch, 404, what=f"{what} (gone, so a retrieve)"), 404)
+    try:
+        refused = expect.refusal(fetch, 404, what=what)
+    except expect.NotRefused as kept:
+        raise AssertionError(f"{what} must be gone (404), but it is still retrievable: {expect.summary(kept.answer)}") from None
+    return expect.azure_error(refused, 404)
 
 
 def not_listed(listed: Iterable[Any], object_id: str, what: str) -> None:

@@ -83,6 +83,14 @@ def summary(obj: Any) -> str:
 REFUSAL_TRIES = 3
 
 
+class NotRefused(AssertionError):
+    """A call that should have been refused succeeded; ``answer`` is what came back."""
+
+    def __init__(self, message: str, answer: Any) -> None:
+        super().__init__(message)
+        self.answer = answer
+
+
 def refusal(call: Callable[[], Any], status: int | tuple[int, ...], *, tries: int = REFUSAL_TRIES,
             what: str = "the call") -> openai.APIStatusError:
     """The error ``call`` is refused with, when a 4xx ``status`` is due.
@@ -103,7 +111,8 @@ def refusal(call: Callable[[], Any], status: int | tuple[int, ...], *, tries: in
             seen.append(exc.status_code)
             last = exc
         else:
-            raise AssertionError(f"{what} must be refused with HTTP {' or '.join(map(str, statuses))}, but the service answered: {summary(answer)}")
+            raise NotRefused(f"{what} must be refused with HTTP {' or '.join(map(str, statuses))}, but it succeeded: "
+                             f"{summary(answer)}", answer)
     assert last is not None
     due = " or ".join(map(str, statuses))
     raise AssertionError(f"persistent {last.status_code} where {due} is due: {tries} calls (each with the SDK's "

@@ -48,7 +48,7 @@ def _input_items_as_sent_by_default(ia: Interactions) -> None:
 
 def _accepts_a_forged_signature(ia: Interactions) -> None:
     _answer(_calls(ia, "POST", "/responses")[1], {
-        "id": "resp_forged", "object": "response", "created_at": 1, "status": "completed", "model": "gpt-4o",
+        "id": "resp_forged", "object": "response", "created_at": 1764000000, "status": "completed", "model": "gpt-4o",
         "output": [], "parallel_tool_calls": True, "tool_choice": "auto", "tools": []})
 
 
@@ -91,7 +91,7 @@ def _vision_reads_only_the_header(ia: Interactions) -> None:
 
 def _accepts_a_truncated_image(ia: Interactions) -> None:
     _answer(_calls(ia, "POST", "/responses")[0], {
-        "id": "resp_truncated", "object": "response", "created_at": 1, "status": "completed", "model": "gpt-4o",
+        "id": "resp_truncated", "object": "response", "created_at": 1764000000, "status": "completed", "model": "gpt-4o",
         "output": [], "parallel_tool_calls": True, "tool_choice": "auto", "tools": []})
 
 
@@ -110,7 +110,7 @@ BROKEN: list[tuple[str, Callable[[Interactions], None], str]] = [
     (f"test_responses.py::test_input_items_list_the_input_messages_newest_first_or_as_sent[{V1_KEY}]",
      _input_items_as_sent_by_default, "order=desc"),
     ("test_errors.py::test_a_wrong_credential_is_refused_with_401[v1-entra-gpt-4o@swedencentral]",
-     _accepts_a_forged_signature, "a real token with a forged signature must be refused with 401"),
+     _accepts_a_forged_signature, "a real token with a forged signature must be refused with HTTP 401"),
     (f"test_tools_function.py::test_parallel_tool_calls_false_makes_at_most_one_call[{V1_KEY}]",
      _ignores_parallel_tool_calls_false, "parallel_tool_calls=false: expected at most 1 function_call"),
     (f"test_tools_file_search.py::test_max_num_results_caps_the_results[{V1_KEY}]",

@@ -60,7 +60,7 @@ def test_gone_passes_throttling_through_as_inconclusive():
 def test_refused_catches_a_credential_the_service_accepted():
     body = {"error": {"code": "401", "message": "Unauthorized. Access token is missing, invalid, audience is incorrect."}}
     assert contracts.refused(_raises(_status_error(401, body)), 401, "a forged token")["code"] == "401"
-    with pytest.raises(AssertionError, match="a forged token must be refused with 401, but the service answered: object='response'"):
+    with pytest.raises(AssertionError, match="a forged token must be refused with HTTP 401, but it succeeded: object='response'"):
         contracts.refused(lambda: {"object": "response", "id": "resp_1", "status": "completed"}, 401, "a forged token")
     with pytest.raises(AssertionError, match="expected HTTP 401, got 400"):
         contracts.refused(_raises(_status_error(400, {"error": {"message": "bad"}})), 401, "a forged token")
