@@ -33,6 +33,20 @@ def conformant_response(response: Any, request: Optional[Mapping[str, Any]] = No
     _fail_on(check_response(body) + (check_against_request(request, body) if request else []), "response")
 
 
+def stopped_at_the_limit(response: Any, request: Mapping[str, Any]) -> None:
+    """A response asked for more text than ``request``'s ``max_output_tokens`` allows: it
+    stops there, ``incomplete`` with reason ``max_output_tokens`` (OpenAI API reference,
+    responses object: incomplete_details.reason), within the limit (check_against_request)."""
+    body = wire_dict(response)
+    conformant_response(body, request)
+    details = body.get("incomplete_details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    assert body.get("status") == "incomplete" and reason == "max_output_tokens", (
+        f"a request for more than max_output_tokens={request.get('max_output_tokens')} allows must end incomplete "
+        f"with reason max_output_tokens, got status {body.get('status')!r}, incomplete_details {details!r}, "
+        f"usage {body.get('usage')!r}")
+
+
 TERMINAL_EVENTS = ("response.completed", "response.incomplete", "response.failed")
 
 

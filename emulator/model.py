@@ -9,7 +9,9 @@ checked end to end:
    content words, said back in the second person. This works across
    ``previous_response_id`` chains, because the caller passes the whole conversation; a
    question about the speaker that nothing earlier answers gets "you have not told me".
-2. Otherwise a short seeded sentence that mentions words of the latest message.
+2. Otherwise a short seeded answer that mentions words of the latest message; when that
+   message asks for a length (:mod:`emulator.length`: "a 300-word story", "in 5 paragraphs")
+   the answer has about that length, so ``max_output_tokens`` has something to cut.
 
 After tool results the answer reports them. Every answer is then cut to
 ``max_output_tokens`` tokens of :func:`count_tokens`.
@@ -23,6 +25,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import length
 from .recall import asks_about_itself, question_of, recall
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -57,6 +60,15 @@ _CLAIMS = (
     "simple examples make it easier",
     "practice builds confidence",
     "careful checks avoid mistakes",
+)
+_LINKS = ("Then", "After that", "Meanwhile", "Over time", "Still", "In the end", "Later", "Once again")
+_SCENES = (
+    "the {word} waited in the quiet",
+    "someone thought about the {word} for a long while",
+    "the light changed around the {word}",
+    "every small sound seemed to come from the {word}",
+    "the {word} looked different than before",
+    "a new question about the {word} came up",
 )
 
 
@@ -108,15 +120,21 @@ def _seed_for(turns: Sequence[Turn], instructions: str | None, seed: int) -> int
     return digest
 
 
-def _topic(text: str) -> str:
+def _topic_words(text: str) -> list[str]:
+    """Up to three content words of ``text``, in order."""
     words: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]{2,}", text):
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]{2,}", length.without_length(text)):
         low = word.lower()
         if low in _STOPWORDS or low in words:
             continue
         words.append(low)
         if len(words) == 3:
             break
+    return words
+
+
+def _topic(text: str) -> str:
+    words = _topic_words(text)
     if not words:
         return "your message"
     return " and ".join(words) if len(words) < 3 else f"{words[0]}, {words[1]} and {words[2]}"
@@ -155,9 +173,21 @@ def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> s
     else:
         topic = _topic(text)
     opener = rng.choice(_OPENERS).format(topic=topic)
+    asked = length.asked_length(text)
+    if asked is not None:
+        words = _topic_words(text) or [topic]
+        return seen + length.compose(asked, opener, lambda r: _sentence(words, r), rng)
     body = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_CLAIMS)}."
     closer = f"In short, {rng.choice(_CLAIMS)}."
     return f"{seen}{opener} {body} {closer}"
+
+
+def _sentence(words: Sequence[str], rng: random.Random) -> str:
+    """One seeded sentence of a long answer, about one of ``words``."""
+    word = rng.choice(words)
+    if rng.random() < 0.5:
+        return f"{rng.choice(_LINKS)}, {rng.choice(_SCENES).format(word=word)}."
+    return f"{rng.choice(_SUBJECTS)} about the {word} {rng.choice(_VERBS)} {rng.choice(_CLAIMS)}."
 
 
 def generate(turns: Sequence[Turn], instructions: str | None, max_output_tokens: int | None, seed: int = 0) -> Completion:

@@ -8,6 +8,9 @@ import pytest
 from conformance import contracts, expect
 
 PROMPT = "Tell me a joke."
+#: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).
+LONG = "Write a 400-word story about a lighthouse keeper."
+LIMIT = 16
 #: Three input messages, so an order that is neither newest-first nor as-sent shows.
 CONVERSATION = ["My name is Ada.", "I live in Lisbon.", PROMPT]
 
@@ -21,6 +24,15 @@ def test_create_returns_a_completed_response_with_text(client, target, created):
     assert response.status in ("completed", "incomplete")
     assert response.output_text.strip()
     assert response.usage.input_tokens > 0 and response.usage.output_tokens > 0
+
+
+@pytest.mark.feature("responses.create")
+def test_max_output_tokens_stops_a_long_answer_at_the_limit(client, target, created):
+    request = {"input": LONG, "max_output_tokens": LIMIT}
+    response = client.responses.create(model=target.deployment, **request)
+    created.response(response.id)
+
+    expect.stopped_at_the_limit(response, request)
 
 
 @pytest.mark.feature("responses.create.async")

@@ -13,6 +13,9 @@ from conformance.memory import recalls
 from fixtures.facts import FILLERS, facts_for
 
 POEM = "Write me a poem about the sea."
+#: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).
+LONG = "Write a 400-word story about a lighthouse keeper."
+LIMIT = 16
 
 
 def _text(events):
@@ -33,6 +36,17 @@ def test_stream_deltas_add_up_to_the_completed_response(client, target, created)
     assert events[-1].type in ("response.completed", "response.incomplete")
     assert _text(events).strip()
     assert _text(events) == _final(events).output_text
+
+
+@pytest.mark.feature("responses.stream")
+def test_a_streamed_long_answer_stops_at_max_output_tokens(client, target, created):
+    request = {"input": LONG, "max_output_tokens": LIMIT}
+    events = list(client.responses.create(model=target.deployment, stream=True, **request))
+    created.response(_final(events).id)
+
+    expect.conformant_stream(events, request=request)
+    assert events[-1].type == "response.incomplete"
+    expect.stopped_at_the_limit(_final(events), request)
 
 
 @pytest.mark.feature("responses.stream.async")

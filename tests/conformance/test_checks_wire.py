@@ -266,6 +266,22 @@ def test_conformant_response_holds_a_response_to_its_request() -> None:
         expect.conformant_response(body, request={"max_output_tokens": 16})
 
 
+def test_a_response_stopped_at_the_limit_passes() -> None:
+    expect.stopped_at_the_limit(_limited(16, "incomplete"), {"max_output_tokens": 16})
+
+
+@pytest.mark.parametrize(("body", "caught"), [
+    pytest.param(_limited(140), r"request\.max_output_tokens", id="limit_ignored"),
+    pytest.param(_limited(16), r"must end incomplete with reason max_output_tokens", id="completed_at_the_limit"),
+    pytest.param(_limited(9, "incomplete", incomplete_details={"reason": "content_filter"}), r"content_filter",
+                 id="incomplete_for_another_reason"),
+    pytest.param(_limited(17, "incomplete"), r"request\.max_output_tokens", id="incomplete_past_the_limit"),
+])
+def test_a_long_answer_not_stopped_at_the_limit_is_caught(body: dict[str, Any], caught: str) -> None:
+    with pytest.raises(AssertionError, match=caught):
+        expect.stopped_at_the_limit(body, {"max_output_tokens": 16})
+
+
 def status_error(status: int) -> openai.APIStatusError:
     body = {"error": {"code": "server_error" if status >= 500 else "NotFound", "message": f"HTTP {status}"}}
     response = httpx.Response(status, json=body, request=httpx.Request("GET", "http://emulator.test/openai/v1/responses/x"))

@@ -48,7 +48,6 @@ KNOWN_SURVIVORS: dict[str, str] = {
     "sse-done-frame": _item(6, "a check that no `data: [DONE]` frame is sent"),
     "error-after-completed": _item(6, "a check that nothing follows the terminal event (now inconclusive)"),
     # state
-    "max-output-tokens-ignored": _item(6, "a check that output_tokens <= max_output_tokens"),
     "timestamps-milliseconds": _item(6, "a check that timestamps are unix seconds"),
     "store-false-retrievable": _item(6, "a retrieve after store=false that expects 404"),
     "input-items-wrong-order": _item(6, "an input_items order check over several items"),
