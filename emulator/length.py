@@ -65,7 +65,8 @@ def word_count(text: str) -> int:
 
 def compose(length: Length, first: str, sentence: Callable[[random.Random], str], rng: random.Random) -> str:
     """Text of about ``length``: ``first`` then sentences from ``sentence(rng)``, at most
-    about :data:`MAX_WORDS` words. Words end with the sentence that reaches the count; sentences, lines
+    about :data:`MAX_WORDS` words. Words end with the sentence that reaches the count (so "in
+    one word" still gets ``first``: the model is about length, not brevity); sentences, lines
     and paragraphs come out exactly as many as asked (unless the cap stops them)."""
     words = 0
 

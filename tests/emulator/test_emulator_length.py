@@ -66,6 +66,8 @@ def test_a_huge_request_is_capped() -> None:
 
 def test_without_a_length_the_answer_stays_short() -> None:
     assert length.word_count(answer("Write a story about a lighthouse keeper.")) < 40
+    # A length below one sentence still gets one: the seeded text is about length, not brevity.
+    assert len(re.findall(r"\.", answer("Which metal rusts? Answer in one word."))) == 1
 
 
 def test_the_long_text_is_seeded_and_deterministic() -> None:
