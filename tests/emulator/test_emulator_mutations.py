@@ -135,6 +135,11 @@ def test_lax_token_checks_accept_a_token_the_emulator_refuses(mutation, forge):
     assert (faithful, mutated) == (401, 200)
 
 
+def test_a_v1_api_key_sent_as_a_bearer_token_is_refused_by_the_mutant():
+    faithful, mutated = differs("bearer-key-refused", lambda client, st: _post_entra(client, API_KEY))
+    assert (faithful, mutated) == (200, 401)
+
+
 def _chain(client: AppClient, state: EmulatorState) -> str:
     previous = None
     for text in ("The code word is QUOKKA-7. Reply with OK.", "Tell me about tea.", "Tell me about rain.",
