@@ -59,7 +59,6 @@ KNOWN_SURVIVORS: dict[str, str] = {
     "persistent-500-for-404": _item(6, "an expected-404 that turns a persistent 500 into failed (now inconclusive)"),
     # auth
     "jwt-signature-unverified": _item(6, "an errors.auth case with a forged-signature JWT"),
-    "jwt-audience-unchecked": _item(6, "an errors.auth case with a signed token for another audience"),
     # tools
     "parallel-tool-calls-false-ignored": _item(6, "a parallel_tool_calls=false test expecting one call"),
     "approval-request-id-null": _item(6, "a check that the approved mcp_call names its approval_request_id"),
