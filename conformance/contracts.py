@@ -104,3 +104,24 @@ def approval_linked(call: Any, approval_request_id: str) -> None:
     body = expect.wire_dict(call)
     got = body.get("approval_request_id")
     assert got == approval_request_id, f"the approved mcp_call must carry approval_request_id={approval_request_id!r}, got {got!r}"
+
+
+def whole_image(b64: str, what: str = "the generated image") -> Any:
+    """``b64`` decoded into a Pillow image, every pixel read: an image cut short (a header
+    and half its data) opens fine but fails here, with what is missing."""
+    import base64
+    import binascii
+    import io
+
+    from PIL import Image
+
+    try:
+        data = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AssertionError(f"{what} is not base64: {exc}") from None
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow: truncated or broken data
+        raise AssertionError(f"{what} does not decode whole ({len(data)} bytes): {exc}") from None
+    return image

@@ -9,8 +9,14 @@ already holds every answer in order.
 Every wait here has a deadline (the target's ``poll_timeout``). The SDK's own pollers
 (``upload_and_poll``, ``create_and_poll``) have none: a vector store file stuck
 ``in_progress`` would hang the whole run, so the suites never use them. A job still pending
-at the deadline raises :class:`StillPending` ("... still in_progress after N s"), a timeout
-and so an ``inconclusive`` verdict with that sentence as its evidence, never a hang.
+at the deadline never hangs the run; what it means depends on the job:
+
+- a background response may wait in a queue as long as the service is busy, so one still
+  queued at the deadline raises :class:`StillPending`, a timeout: ``inconclusive``;
+- a vector store file batch of a few kilobytes of text has no queue to wait in (the service
+  indexes it in seconds), so one still ``in_progress`` at the deadline raises
+  :class:`NeverFinished`, a broken promise: ``failed``, with "still in_progress after N s".
+  A slow resource can raise its ``poll_timeout``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ POLL_AFTER_HEADER = "openai-poll-after-ms"
 
 class StillPending(TimeoutError):
     """The job was not finished within the poll timeout (a timeout: inconclusive)."""
+
+
+class NeverFinished(AssertionError):
+    """A job that should finish in seconds was still pending at the poll timeout (failed)."""
 
 
 class FinishedFirst(TimeoutError):
@@ -49,12 +59,14 @@ def poll(
     sleep: Callable[[float], None] = time.sleep,
     on_status: Optional[Callable[[str], None]] = None,
     clock: Callable[[], float] = time.monotonic,
+    late: type[Exception] = StillPending,
 ) -> Any:
     """Call ``fetch`` (an SDK ``with_raw_response`` call) until the parsed object's ``status``
     is no longer pending; return that object.
 
-    ``what`` names the job in the timeout's message. ``interval`` 0 (replay) never sleeps;
-    live, the reply's ``openai-poll-after-ms`` hint wins over ``interval``.
+    ``what`` names the job in the timeout's message, ``late`` is raised at the deadline.
+    ``interval`` 0 (replay) never sleeps; live, the reply's ``openai-poll-after-ms`` hint wins
+    over ``interval``.
     """
     deadline = clock() + timeout
     while True:
@@ -66,7 +78,7 @@ def poll(
         if status not in PENDING:
             return obj
         if clock() >= deadline:
-            raise StillPending(f"{what} still {status} after {timeout:.0f} s of polling")
+            raise late(f"{what} still {status} after {timeout:.0f} s of polling")
         wait = _hint(getattr(raw, "headers", None))
         sleep(interval if wait is None or interval == 0 else wait)
 
@@ -94,10 +106,12 @@ def wait_for_file_batch(
     timeout: float,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Any:
-    """Retrieve a vector store file batch until it is no longer ``in_progress``.
+    """Retrieve a vector store file batch until it is no longer ``in_progress``
+    (:class:`NeverFinished` at the deadline).
 
     ``stores`` is the SDK's vector stores resource (``client.vector_stores`` or, on old SDKs,
     ``client.beta.vector_stores``).
     """
     return poll(lambda: stores.file_batches.with_raw_response.retrieve(batch_id, vector_store_id=vector_store_id),
-                what=f"file batch {batch_id} of {vector_store_id}", interval=interval, timeout=timeout, sleep=sleep)
+                what=f"file batch {batch_id} of {vector_store_id}", interval=interval, timeout=timeout, sleep=sleep,
+                late=NeverFinished)

@@ -106,6 +106,7 @@ def test_vector_store_and_file_delete_cleanly(client, target, created, upload):
     for file_id in file_ids.values():
         gone = client.files.delete(file_id)
         assert gone.deleted is True and gone.id == file_id
+        contracts.gone(lambda: client.files.retrieve(file_id), f"file {file_id}")
 
 
 @pytest.mark.feature("tools.file_search")

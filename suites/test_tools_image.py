@@ -5,14 +5,10 @@ header `x-ms-oai-image-generation-deployment: gpt-image-1` on the client (azure-
 v1-only on Azure: on dated api-versions the verdict is `unsupported`, with the refusal.
 """
 
-import base64
-import io
-
 import openai
 import pytest
-from PIL import Image
 
-from conformance import expect
+from conformance import contracts, expect
 
 HEADER = "x-ms-oai-image-generation-deployment"
 PROMPT = "Generate an image of a gray tabby cat hugging an otter with an orange scarf."
@@ -25,7 +21,7 @@ def image_client(make_client, target):
 
 
 def decoded(call):
-    return Image.open(io.BytesIO(base64.b64decode(call.result)))
+    return contracts.whole_image(call.result)
 
 
 @pytest.mark.feature("tools.image_generation")

@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from conformance import auth, contracts
-from conformance.polling import StillPending, poll, wait_for_file_batch
+from conformance.polling import NeverFinished, StillPending, poll, wait_for_file_batch
 from conformance.sdk import http_module
 from conformance.tokens import with_bad_signature
 from conformance.verdicts import Verdict, from_exception
@@ -235,13 +235,13 @@ def test_a_file_batch_is_polled_until_it_is_processed():
     assert batch.status == "completed" and stores.asked == [("vsfb_1", "vs_1")] * 3
 
 
-def test_a_file_batch_stuck_in_progress_gives_an_inconclusive_verdict_not_a_hang():
+def test_a_file_batch_stuck_in_progress_gives_a_failed_verdict_not_a_hang():
     stores = _Stores(itertools.repeat("in_progress"))
-    with pytest.raises(StillPending) as stuck:
+    with pytest.raises(NeverFinished) as stuck:
         wait_for_file_batch(stores, "vs_1", "vsfb_1", interval=0, timeout=0.05, sleep=lambda s: None)
     assert str(stuck.value) == "file batch vsfb_1 of vs_1 still in_progress after 0 s of polling"
     verdict, evidence = from_exception(stuck.value)
-    assert verdict is Verdict.INCONCLUSIVE and "still in_progress after" in evidence.detail
+    assert verdict is Verdict.FAILED and "still in_progress after" in evidence.detail
 
 
 def test_poll_measures_its_deadline_on_the_clock_it_is_given():
@@ -250,3 +250,30 @@ def test_poll_measures_its_deadline_on_the_clock_it_is_given():
     with pytest.raises(StillPending, match="still queued after 30 s"):
         poll(lambda: _Raw("queued"), what="job", interval=2.0, timeout=30, sleep=slept.append, clock=lambda: next(ticks))
     assert slept == [2.0, 2.0]  # polled at 10, 20 and 30 s; gave up at the deadline
+
+
+def _png_b64(size=(64, 48)) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_whole_image_decodes_every_pixel():
+    image = contracts.whole_image(_png_b64())
+    assert image.format == "PNG" and image.size == (64, 48)
+
+
+def test_whole_image_catches_an_image_cut_after_half_its_data():
+    import base64
+
+    data = base64.b64decode(_png_b64())
+    half = base64.b64encode(data[: len(data) // 2]).decode()
+    with pytest.raises(AssertionError, match="does not decode whole"):
+        contracts.whole_image(half)
+    with pytest.raises(AssertionError, match="not base64"):
+        contracts.whole_image("not base64!")
