@@ -33,6 +33,7 @@ from .auth import CredentialError
 from .clients import Connection, SdkCannotExpress, build_client
 from .embedded import ATTACH_ENV, EmulatorError, UnknownResource
 from .targets import Target
+from .verdicts import exception_chain as _chain
 from .workers import is_controller, is_worker
 
 if TYPE_CHECKING:
@@ -273,15 +274,6 @@ def _said(exc: openai.APIStatusError) -> str:
 def _connect_failure(exc: BaseException) -> bool:
     """httpx's (or httpx2's) ConnectError: refused, unknown host, TLS handshake; not a later drop."""
     return any(c.__name__ == "ConnectError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: Optional[BaseException] = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ from .stream_errors import StreamErrorEvent
 from .targets import Target
 from .terminal_scrub import Redactor, scrub
 from .verdicts import Evidence, Verdict, from_exception, telling_headers
+from .verdicts import exception_chain as _chain
 from .workers import attach, is_worker
 
 if TYPE_CHECKING:
@@ -90,15 +91,6 @@ class TestResult:
     duration: float
     usage: dict[str, int] = field(default_factory=dict)
     shape: Optional[ShapeLog] = None
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: Optional[BaseException] = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
 
 
 def _replay_mismatch(exc: BaseException) -> Optional[BaseException]:

@@ -269,6 +269,16 @@ def refusal_verdict(exc: openai.APIStatusError, feature_id: Optional[str]) -> Op
     return counts, rule, why
 
 
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and its causes (``__cause__``, else ``__context__``), outermost first."""
+    seen: list[BaseException] = []
+    current: Optional[BaseException] = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 def _root_cause(exc: BaseException) -> str:
     """` (ConnectError: [Errno 111] Connection refused)`: what the SDK's "Connection error." hides."""
     cause, seen = exc.__cause__ or exc.__context__, 0

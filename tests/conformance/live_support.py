@@ -20,13 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def emulator_process(workdir: Path, *args: str) -> Iterator[dict[str, Any]]:
-    """`python -m emulator --port 0 ... --ready-file F`; yields its info document."""
+def emulator_process(workdir: Path, *args: str, program: tuple[str, ...] = ("-m", "emulator")) -> Iterator[dict[str, Any]]:
+    """`python -m emulator --port 0 ... --ready-file F` (or another ``program`` taking the
+    emulator's options); yields its info document."""
     ready = workdir / "ready.json"
     log = open(workdir / "emulator.log", "wb")
     env = {k: v for k, v in os.environ.items() if k not in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--ready-file", str(ready), *args],
+    proc = subprocess.Popen([sys.executable, *program, "--port", "0", "--ready-file", str(ready), *args],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + 30

@@ -11,18 +11,15 @@ import json
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 try:  # tests/conformance may become a package
-    from .live_support import ROOT, clean_env, first_url
+    from .live_support import ROOT, clean_env, emulator_process, first_url
 except ImportError:
-    from live_support import ROOT, clean_env, first_url  # type: ignore[no-redef]
+    from live_support import ROOT, clean_env, emulator_process, first_url  # type: ignore[no-redef]
 
 LAUNCHER = Path(__file__).with_name("broken_emulator.py")
 
@@ -39,28 +36,9 @@ CASES: dict[str, tuple[str, str, str]] = {
 }
 
 
-@contextmanager
-def broken_emulator(workdir: Path, bug: str) -> Iterator[dict[str, Any]]:
-    ready = workdir / "ready.json"
-    log = open(workdir / "emulator.log", "wb")
-    env = {k: v for k, v in os.environ.items() if k not in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER")}
-    proc = subprocess.Popen([sys.executable, str(LAUNCHER), bug, "--port", "0", "--ready-file", str(ready)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while not ready.exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((workdir / "emulator.log").read_text())
-            time.sleep(0.02)
-        time.sleep(0.05)
-        yield json.loads(ready.read_text())
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def broken_emulator(workdir: Path, bug: str) -> Any:
+    """The emulator behind one bug of broken_emulator.py ("none": unbroken)."""
+    return emulator_process(workdir, program=(str(LAUNCHER), bug))
 
 
 def _run(workdir: Path, url: str, suite: str, select: str) -> tuple[int, str, list[dict[str, Any]]]:
