@@ -21,6 +21,11 @@ from .targets import Target
 FAKE_KEY = "replay0000000000000000000000key0"
 FAKE_TOKEN = "replay-entra-token"
 
+#: A scope every Entra identity can get a token for and no Azure OpenAI resource accepts (Azure
+#: Resource Manager): a genuinely signed token for the wrong audience, which only a service that
+#: checks `aud` refuses (a made-up one fails its signature check first).
+OTHER_AUDIENCE_SCOPE = "https://management.azure.com/.default"
+
 SecretSink = Callable[[str], None]
 SyncTokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], Awaitable[str]]
@@ -68,13 +73,14 @@ def entra_provider(
     *,
     identity: Optional[EmulatorIdentity],
     on_secret: SecretSink = _ignore,
+    scope: Optional[str] = None,
 ) -> SyncTokenProvider:
-    """A sync bearer-token provider for `target`, through azure-identity."""
+    """A sync bearer-token provider for `target` (its `entra_scope`, or `scope`), through azure-identity."""
     from azure.core.exceptions import ClientAuthenticationError
     from azure.identity import DefaultAzureCredential, ManagedIdentityCredential, get_bearer_token_provider
 
     credential = ManagedIdentityCredential() if identity else DefaultAzureCredential()
-    inner = get_bearer_token_provider(credential, target.entra_scope)
+    inner = get_bearer_token_provider(credential, scope or target.entra_scope)
 
     def provider() -> str:
         try:
@@ -92,13 +98,14 @@ def async_entra_provider(
     *,
     identity: Optional[EmulatorIdentity],
     on_secret: SecretSink = _ignore,
+    scope: Optional[str] = None,
 ) -> AsyncTokenProvider:
     """The async twin of `entra_provider`, on azure.identity.aio."""
     from azure.core.exceptions import ClientAuthenticationError
     from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential, get_bearer_token_provider
 
     credential = ManagedIdentityCredential() if identity else DefaultAzureCredential()
-    inner = get_bearer_token_provider(credential, target.entra_scope)
+    inner = get_bearer_token_provider(credential, scope or target.entra_scope)
 
     async def provider() -> str:
         try:

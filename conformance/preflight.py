@@ -9,7 +9,12 @@ each distinct (endpoint, api, auth) with a short timeout and no retries, and the
 probe shows a *setup* problem are left out of the run with one message that names the fix.
 
 Only setup problems drop a target. What the service decides (429, 5xx, an SDK too old to
-express the request) is left to the tests, which give their own verdicts.
+express the request) is left to the tests, which give their own verdicts. So a v1 key target
+refused with 401 gets one more probe with the same key in the `api-key` header: if that one
+is served, the key is right and the service refuses the documented `Authorization: Bearer
+<key>` form (the v1 API accepts both; learn.microsoft.com, "Azure OpenAI in Azure AI Foundry
+Models v1 API"). That is the service's fault, so the target stays in the run (its tests fail)
+and the preflight only notes it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Optional
 
 import openai
@@ -58,9 +63,19 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What one probe found: a setup problem (the target is dropped), or a note (it is kept)."""
+
+    message: str
+    keep: bool = False
+
+
+@dataclass(frozen=True)
 class Outcome:
     usable: list[Target]
     problems: list[Problem]
+    #: Kept targets the probe saw misbehave in a way the tests will report (one line each).
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def dropped(self) -> list[str]:
@@ -72,6 +87,10 @@ class Outcome:
                 f"preflight ({where}): {len(self.dropped)} of {len(self.dropped) + kept} targets cannot "
                 "be used and are left out of this run (they get no cells, not `failed`):")
         return "\n".join([head, *(f"  {problem.line()}" for problem in self.problems)])
+
+    def notes_text(self, where: str) -> str:
+        """One line per note, for targets that stay in the run."""
+        return "\n".join(f"preflight ({where}): {note.line()}" for note in self.notes)
 
 
 def at_session_start(config: pytest.Config, state: "RunState") -> None:
@@ -92,12 +111,15 @@ def at_session_start(config: pytest.Config, state: "RunState") -> None:
     own_emulator = is_controller(config) and not os.environ.get(ATTACH_ENV)
     probed = [t for t in state.targets if not (own_emulator and t.on_emulator)]
     outcome = check(probed, state.connection)
-    if not outcome.problems:
-        return
     dropped = set(outcome.dropped)
     state.targets = [t for t in state.targets if t.id not in dropped]
     state.preflight_dropped = sorted(dropped)
-    text = outcome.text(state.targets_label, len(state.targets))
+    blocks = [outcome.text(state.targets_label, len(state.targets))] if outcome.problems else []
+    if outcome.notes:
+        blocks.append(outcome.notes_text(state.targets_label))
+    if not blocks:
+        return
+    text = "\n".join(blocks)
     if not state.targets:
         raise pytest.UsageError(text)
     state.preflight_text = text
@@ -118,34 +140,42 @@ def check(targets: list[Target], connect: Connect, timeout: float = TIMEOUT) -> 
         groups[probe_key(target)].append(target)
     # Connections are resolved in order (this may start or attach the emulator once); only
     # the requests run side by side.
-    resolved: list[tuple[Target, Optional[Connection], Optional[str]]] = []
+    resolved: list[tuple[Target, Optional[Connection], Optional[Finding]]] = []
     emulator_problem: Optional[str] = None
     for members in groups.values():
         first = members[0]
         if first.on_emulator and emulator_problem is not None:
-            resolved.append((first, None, emulator_problem))
+            resolved.append((first, None, Finding(emulator_problem)))
             continue
         try:
             resolved.append((first, replace(connect(first), max_retries=0, timeout=timeout), None))
         except (CredentialError, EmulatorError) as exc:
-            resolved.append((first, None, str(exc)))
+            resolved.append((first, None, Finding(str(exc))))
             if first.on_emulator and not isinstance(exc, UnknownResource):
                 emulator_problem = str(exc)  # a dead emulator: do not wait for it once per group
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], timeout), resolved))
     by_message: dict[str, list[str]] = defaultdict(list)
+    noted: dict[str, list[str]] = defaultdict(list)
     usable: list[Target] = []
-    for members, message in zip(groups.values(), verdicts):
-        if message is None:
+    for members, finding in zip(groups.values(), verdicts):
+        if finding is None or finding.keep:
             usable.extend(members)
-        else:
-            by_message[message].extend(t.id for t in members)
+        if finding is not None:
+            (noted if finding.keep else by_message)[finding.message].extend(t.id for t in members)
     problems = [Problem(tuple(ids), message) for message, ids in by_message.items()]
-    return Outcome([t for t in targets if t in usable], problems)
+    notes = [Problem(tuple(ids), message) for message, ids in noted.items()]
+    return Outcome([t for t in targets if t in usable], problems, notes)
 
 
-def _probe(target: Target, connection: Optional[Connection], timeout: float) -> Optional[str]:
-    """None when `target` is reachable, else the message that names the fix."""
+def _probe(target: Target, connection: Optional[Connection], timeout: float) -> Optional[Finding]:
+    """None when `target` is reachable, a kept note when the service is at fault, else the
+    setup problem with the message that names the fix."""
+    found = _setup_problem(target, connection, timeout)
+    return Finding(found) if isinstance(found, str) else found
+
+
+def _setup_problem(target: Target, connection: Optional[Connection], timeout: float) -> "Optional[str | Finding]":
     assert connection is not None
     where = f"resource {target.resource!r}"
     try:
@@ -166,6 +196,10 @@ def _probe(target: Target, connection: Optional[Connection], timeout: float) -> 
         return (f"cannot reach {where} ({_root_cause(exc)}): check its `endpoint` in the targets file "
                 "(e.g. https://<resource>.openai.azure.com) and that this machine can reach it")
     except openai.AuthenticationError as exc:
+        if target.auth == "key" and target.is_v1 and _key_header_is_served(target, connection):
+            return Finding(f"{where} refused `Authorization: Bearer <key>` (401{_said(exc)}) but serves the same key "
+                           "in the `api-key` header: the key is right and the service breaks the v1 API, which "
+                           "accepts both forms; the target stays in the run and its tests will fail", keep=True)
         fix = (f"check that {target.key_env} holds a key of this resource (portal: Keys and Endpoint)"
                if target.auth == "key" else
                f"check that your identity has the 'Cognitive Services OpenAI User' role on the resource "
@@ -186,8 +220,17 @@ def _probe(target: Target, connection: Optional[Connection], timeout: float) -> 
         return None
 
 
-def _list_models(target: Target, connection: Connection) -> Any:
-    client = build_client(target, connection)
+def _key_header_is_served(target: Target, connection: Connection) -> bool:
+    """Whether the models list answers with the key in the `api-key` header (AzureOpenAI's form)."""
+    try:
+        _list_models(target, connection, headers={"api-key": connection.api_key or ""})
+        return True
+    except Exception:  # noqa: BLE001 - anything but an answer leaves the 401 as it was: a setup problem
+        return False
+
+
+def _list_models(target: Target, connection: Connection, headers: Optional[dict[str, str]] = None) -> Any:
+    client = build_client(target, connection, default_headers=headers)
     try:
         return client.models.list()
     finally:

@@ -99,18 +99,23 @@ class RunState:
         self.scrubber.add_secret(key)
         return key
 
-    def token_provider(self, target: Target, asynchronous: bool) -> Optional[Callable[[], Any]]:
+    def token_provider(self, target: Target, asynchronous: bool = False,
+                       scope: Optional[str] = None) -> Optional[Callable[[], Any]]:
+        """Entra tokens for `target`: for its `entra_scope`, or for `scope` (e.g. another
+        audience, auth.OTHER_AUDIENCE_SCOPE). Replay hands out the fixed fake token for any scope."""
         if target.auth != "entra":
             return None
         if not self.live:
             return auth.async_fake_provider() if asynchronous else auth.fake_provider()
         identity = self.emulator.identity if target.on_emulator else None
+        scope = scope or target.entra_scope
         if asynchronous:
             # azure.identity.aio credentials belong to one event loop: one per test.
-            return auth.async_entra_provider(target, identity=identity, on_secret=self.scrubber.add_secret)
-        key = (target.resource, target.entra_scope)
+            return auth.async_entra_provider(target, identity=identity, on_secret=self.scrubber.add_secret, scope=scope)
+        key = (target.resource, scope)
         if key not in self._sync_providers:
-            self._sync_providers[key] = auth.entra_provider(target, identity=identity, on_secret=self.scrubber.add_secret)
+            self._sync_providers[key] = auth.entra_provider(target, identity=identity,
+                                                            on_secret=self.scrubber.add_secret, scope=scope)
         return self._sync_providers[key]
 
     def connection(self, target: Target, asynchronous: bool = False) -> Connection:

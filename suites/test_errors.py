@@ -8,10 +8,10 @@ import openai
 import pytest
 
 from conformance import contracts, expect
+from conformance.auth import OTHER_AUDIENCE_SCOPE
 from conformance.tokens import with_bad_signature
 
 UNSERVED_API_VERSION = "2024-10-21"  # the dated GA version before Responses existed
-OTHER_AUDIENCE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ3cm9uZyJ9.bm90LWEtc2lnbmF0dXJl"  # {"aud": "wrong"}, unsigned
 
 
 def _say_hello(client, model):
@@ -23,10 +23,13 @@ def test_a_wrong_credential_is_refused_with_401(make_client, target, conformance
     if target.auth == "key":
         wrong = {"a wrong key": {"api_key": "0" * 32}}
     else:
-        # The forged one has a real token's header and claims (audience, issuer, expiry) and a
-        # spoiled signature: only a service that verifies the signature refuses it.
+        # Each is wrong in one way only. The other audience's token is genuinely signed by the
+        # same issuer (Azure Resource Manager's scope): only a service that checks `aud` refuses
+        # it. The forged one has a real token's header and claims (audience, issuer, expiry) and
+        # a spoiled signature: only a service that verifies the signature refuses it.
         genuine = conformance_state.connection(target).token_provider()
-        wrong = {"a token for another audience": {"token": OTHER_AUDIENCE_TOKEN},
+        elsewhere = conformance_state.token_provider(target, scope=OTHER_AUDIENCE_SCOPE)()
+        wrong = {"a real token for another audience": {"token": elsewhere},
                  "a real token with a forged signature": {"token": with_bad_signature(genuine)}}
 
     for what, credential in wrong.items():

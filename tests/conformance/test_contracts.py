@@ -4,17 +4,21 @@ polls: each fed the shape a broken service gives, and seen to catch it."""
 from __future__ import annotations
 
 import itertools
+import urllib.error
+import urllib.request
 
 import jwt
 import openai
 import pytest
 
-from conformance import contracts
+from conformance import auth, contracts
 from conformance.polling import NeverFinished, StillPending, poll, wait_for_file_batch
 from conformance.sdk import http_module
 from conformance.tokens import with_bad_signature
 from conformance.verdicts import Verdict, from_exception
+from conformance.targets import load_targets
 from emulator.auth import Authenticator
+from live_support import ROOT, emulator_process, first_url
 
 httpx = http_module()
 
@@ -170,6 +174,35 @@ def test_a_forged_token_keeps_the_claims_and_fails_verification():
 def test_the_replay_placeholder_forges_to_a_jwt_shape():
     forged = with_bad_signature("replay-entra-token")
     assert forged.count(".") == 2 and with_bad_signature("replay-entra-token") == forged
+
+
+def _status(url: str, token: str) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_the_other_audience_token_is_genuine_and_refused_only_for_its_audience(tmp_path, monkeypatch):
+    # errors.auth's token for another audience: minted through the suite's own credential path
+    # (azure-identity, managed identity) by the same issuer, reported for scrubbing, and refused
+    # by a service that checks `aud` while the target's own token is served.
+    with emulator_process(tmp_path) as info:
+        monkeypatch.setenv("IDENTITY_ENDPOINT", info["identity_endpoint"])
+        monkeypatch.setenv("IDENTITY_HEADER", info["identity_header"])
+        identity = auth.EmulatorIdentity(info["identity_endpoint"], info["identity_header"])
+        target = next(t for t in load_targets(ROOT / "targets" / "emulator.toml") if t.auth == "entra" and t.is_v1)
+        secrets: list[str] = []
+        other = auth.entra_provider(target, identity=identity, on_secret=secrets.append,
+                                    scope=auth.OTHER_AUDIENCE_SCOPE)()
+        own = auth.entra_provider(target, identity=identity)()
+        models = first_url(info) + "/openai/v1/models"
+        assert _status(models, own) == 200 and _status(models, other) == 401
+    claims, own_claims = (jwt.decode(t, options={"verify_signature": False}) for t in (other, own))
+    assert claims["aud"] == "https://management.azure.com" != own_claims["aud"]
+    assert claims["iss"] == own_claims["iss"] and secrets == [other]
 
 
 # --- polling: a deadline, never a hang -----------------------------------------------------

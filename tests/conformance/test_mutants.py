@@ -42,8 +42,6 @@ def _item(n: int, check: str) -> str:
 
 
 KNOWN_SURVIVORS: dict[str, str] = {
-    "jwt-audience-unchecked": _item(6, "an errors.auth case with a signed token for another audience"),
-    "bearer-key-refused": "survives today: the preflight drops the target as 'cannot authenticate', so no cell runs",
 }
 
 #: The bugs the issue lists by name, and the mutant that plays each.

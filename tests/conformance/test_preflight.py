@@ -15,11 +15,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import pytest
 
@@ -60,15 +60,20 @@ def silent_endpoint() -> Iterator[str]:
         yield f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
+Answer = tuple[int, dict[str, object]]
+
+
 @contextmanager
-def stub(routes: dict[str, tuple[int, dict[str, object]]]) -> Iterator[str]:
-    """An HTTP server answering each path prefix with a fixed status and JSON body (else 404)."""
+def stub(routes: dict[str, Union[Answer, Callable[[Mapping[str, str]], Answer]]]) -> Iterator[str]:
+    """An HTTP server answering each path prefix with a fixed status and JSON body (else 404),
+    or with what a function of the request headers says."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             path = self.path.split("?")[0]
-            status, body = next((answer for prefix, answer in routes.items() if path.startswith(prefix)),
-                                (404, {"error": {"code": "404", "message": "Resource not found"}}))
+            answer = next((answer for prefix, answer in routes.items() if path.startswith(prefix)),
+                          (404, {"error": {"code": "404", "message": "Resource not found"}}))
+            status, body = answer(self.headers) if callable(answer) else answer
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
@@ -148,6 +153,55 @@ def test_401_and_403_are_credential_and_access_problems(tmp_path: Path) -> None:
     with stub({"/openai/v1/models": (403, {"error": {"code": "Forbidden", "message": "Public access is disabled"}})}) as url:
         message = _only_message(_check(tmp_path, url))
     assert "denied access (403: Public access is disabled)" in message and "network rules" in message, message
+
+
+BEARER_REFUSED = (401, {"error": {"code": "401", "message": "Access token is missing, invalid, audience is incorrect"}})
+
+
+def _key_header_only(key: str, seen: list[dict[str, str]]) -> Callable[[Mapping[str, str]], Answer]:
+    """A v1 service that refuses `Authorization: Bearer <key>` and serves `api-key: <key>`."""
+    def answer(headers: Mapping[str, str]) -> Answer:
+        seen.append({name.lower(): value for name, value in headers.items()})
+        return MODELS if headers.get("api-key") == key else BEARER_REFUSED
+    return answer
+
+
+def test_a_v1_service_that_refuses_the_bearer_key_form_keeps_the_target_with_a_note(tmp_path: Path) -> None:
+    seen: list[dict[str, str]] = []
+    with stub({"/openai/v1/models": _key_header_only("k" * 32, seen)}) as url:
+        outcome = _check(tmp_path, url)
+    assert outcome.problems == [] and len(outcome.usable) == 1, outcome.problems
+    assert len(outcome.notes) == 1 and outcome.notes[0].targets == (outcome.usable[0].id,)
+    note = outcome.notes[0].message
+    assert "refused `Authorization: Bearer <key>` (401: Access token is missing" in note, note
+    assert "serves the same key in the `api-key` header" in note and "tests will fail" in note, note
+    assert "\n" not in outcome.notes_text("t.toml"), "one line"
+    # The first probe is the documented Bearer form, the one retry adds the api-key header.
+    assert [h.get("api-key") for h in seen] == [None, "k" * 32], seen
+    assert seen[0]["authorization"] == "Bearer " + "k" * 32
+
+
+def test_a_wrong_key_is_still_dropped_when_the_service_refuses_the_bearer_form(tmp_path: Path) -> None:
+    seen: list[dict[str, str]] = []
+    with stub({"/openai/v1/models": _key_header_only("k" * 32, seen)}) as url:
+        outcome = _check(tmp_path, url, env={"PF_KEY": "w" * 32})
+    message = _only_message(outcome)
+    assert "refused the credentials (401" in message and "PF_KEY holds a key" in message, message
+    assert outcome.notes == [] and len(seen) == 2, seen  # one retry, no more
+
+
+def test_the_api_key_header_retry_is_for_v1_key_targets_only(tmp_path: Path) -> None:
+    seen: list[Mapping[str, str]] = []
+
+    def refuse(headers: Mapping[str, str]) -> Answer:
+        seen.append(headers)
+        return BEARER_REFUSED
+
+    with stub({"/openai/": refuse}) as url:
+        message = _only_message(_check(tmp_path, url, api="2025-04-01-preview"))
+    # AzureOpenAI (dated) sends the api-key header itself: its 401 is the key's, asked once.
+    assert "refused the credentials (401" in message and len(seen) == 1, (message, seen)
+    assert seen[0].get("api-key") == "k" * 32
 
 
 def test_a_base_url_that_serves_no_api_is_a_malformed_endpoint(tmp_path: Path) -> None:
@@ -293,6 +347,21 @@ def test_a_healthy_target_runs_beside_dropped_ones_and_diff_sees_no_regression(t
                            str(tmp_path / "after" / "compat.json")], cwd=ROOT, env=clean_env(),
                           capture_output=True, text=True, timeout=60)
     assert diff.returncode == 0 and "REGRESSION" not in diff.stdout and "REMOVED" in diff.stdout, diff.stdout
+
+
+def test_a_bearer_refusing_emulator_keeps_its_key_target_and_the_tests_fail(tmp_path: Path) -> None:
+    # The bearer-key-refused mutant: the preflight must not explain the service's fault away as
+    # "cannot authenticate"; the target stays, says so once, and its cells are `failed`.
+    with emulator_process(tmp_path, "--api-key", "k" * 32, "--mutation", "bearer-key-refused") as info:
+        targets = targets_file(tmp_path / "t.toml", {"name": "r", "endpoint": first_url(info), "region": "swedencentral"})
+        run = run_pytest(*SUITE, "--targets", str(targets), "--report-dir", str(tmp_path / "reports"),
+                         env=clean_env(PF_KEY="k" * 32))
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, out
+    assert out.count("refused `Authorization: Bearer <key>`") == 2, out  # at the start and in the summary
+    assert "cannot be used" not in out, out
+    rows = json.loads((tmp_path / "reports" / "compat.json").read_text())["rows"]
+    assert {r["verdict"] for r in rows} == {"failed"}, rows
 
 
 def test_conformance_run_prints_the_message_and_exits_non_zero(tmp_path: Path) -> None:
