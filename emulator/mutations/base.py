@@ -148,41 +148,40 @@ def items_in(payload: Any) -> Iterator[dict[str, Any]]:
         yield payload["item"]
 
 
-class ResponseFix(Mutant):
+class PayloadFix(Mutant):
+    """An edit of JSON replies and SSE events alike; ``_edit`` says whether it changed any."""
+
+    def _edit(self, ex: Exchange, payload: Any) -> bool:
+        raise NotImplementedError
+
+    def _apply(self, ex: Exchange, payload: Any) -> Any | None:
+        payload = copy.deepcopy(payload)
+        return payload if self._edit(ex, payload) else None
+
+    def reply(self, ex: Exchange, status: int, body: Any) -> tuple[int, Any] | None:
+        new = self._apply(ex, body)
+        return None if new is None else (status, new)
+
+    def event(self, ex: Exchange, event: Event) -> list[Event] | None:
+        new = self._apply(ex, event)
+        return None if new is None else [new]
+
+
+class ResponseFix(PayloadFix):
     """A bug in the Response object itself: the same edit in JSON replies and SSE snapshots."""
 
     def fix(self, ex: Exchange, response: dict[str, Any]) -> bool:
         raise NotImplementedError
 
-    def _apply(self, ex: Exchange, payload: Any) -> Any | None:
-        payload = copy.deepcopy(payload)
-        changed = [self.fix(ex, r) for r in responses_in(payload)]
-        return payload if any(changed) else None
-
-    def reply(self, ex: Exchange, status: int, body: Any) -> tuple[int, Any] | None:
-        new = self._apply(ex, body)
-        return None if new is None else (status, new)
-
-    def event(self, ex: Exchange, event: Event) -> list[Event] | None:
-        new = self._apply(ex, event)
-        return None if new is None else [new]
+    def _edit(self, ex: Exchange, payload: Any) -> bool:
+        return any([self.fix(ex, r) for r in responses_in(payload)])  # a list: every one edited
 
 
-class ItemFix(Mutant):
+class ItemFix(PayloadFix):
     """A bug in output items: the same edit in replies, snapshots and ``output_item.*`` events."""
 
     def fix_item(self, ex: Exchange, item: dict[str, Any]) -> bool:
         raise NotImplementedError
 
-    def _apply(self, ex: Exchange, payload: Any) -> Any | None:
-        payload = copy.deepcopy(payload)
-        changed = [self.fix_item(ex, i) for i in items_in(payload)]
-        return payload if any(changed) else None
-
-    def reply(self, ex: Exchange, status: int, body: Any) -> tuple[int, Any] | None:
-        new = self._apply(ex, body)
-        return None if new is None else (status, new)
-
-    def event(self, ex: Exchange, event: Event) -> list[Event] | None:
-        new = self._apply(ex, event)
-        return None if new is None else [new]
+    def _edit(self, ex: Exchange, payload: Any) -> bool:
+        return any([self.fix_item(ex, i) for i in items_in(payload)])  # a list: every one edited

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import Event, Exchange, ItemFix, Mutant, ResponseFix, Seams, register
+from .base import Exchange, ItemFix, Mutant, PayloadFix, ResponseFix, Seams, register
 
 
 @register("reasoning-tokens-zero", "model", "usage.output_tokens_details.reasoning_tokens is always 0", "reasoning.effort",
@@ -49,7 +49,7 @@ class EncryptedContentMissing(ItemFix):
 
 @register("structured-output-drops-a-field", "model", "strict json_schema output misses a required property",
           "text.format.json_schema")
-class StructuredDropsField(Mutant):
+class StructuredDropsField(PayloadFix):
     """The JSON text loses its first property, in replies and in the done events (deltas untouched)."""
 
     @staticmethod
@@ -79,25 +79,16 @@ class StructuredDropsField(Mutant):
             parts.append(payload)
         return parts
 
-    def _apply(self, ex: Exchange, payload: Any) -> Any | None:
+    def _edit(self, ex: Exchange, payload: Any) -> bool:
         fmt = ((ex.body("text") or {}).get("format") or {}) if isinstance(ex.body("text"), dict) else {}
         if fmt.get("type") != "json_schema":
-            return None
-        payload = json.loads(json.dumps(payload))
+            return False
         changed = False
         for part in self._parts(payload):
             cut = self._cut(str(part.get("text", "")))
             if cut is not None:
                 part["text"], changed = cut, True
-        return payload if changed else None
-
-    def reply(self, ex: Exchange, status: int, body: Any) -> tuple[int, Any] | None:
-        new = self._apply(ex, body)
-        return None if new is None else (status, new)
-
-    def event(self, ex: Exchange, event: Event) -> list[Event] | None:
-        new = self._apply(ex, event)
-        return None if new is None else [new]
+        return changed
 
 
 @register("image-input-ignored", "model", "input_image parts are dropped before the model sees them",
