@@ -13,9 +13,13 @@ RETRIEVE = "GET /responses/{id}"
 
 class Echoing(ResponseFix):
     """A request field the service drops before doing the work but still echoes back as sent
-    (remembered per response id, so retrieve echoes it too)."""
+    (remembered per response id, so retrieve echoes it too).
+
+    For a flag served the other way round, set ``flipped`` to the value sent: it is then
+    served as ``not flipped``; otherwise override :meth:`drop`."""
 
     field: str
+    flipped: bool | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -23,7 +27,12 @@ class Echoing(ResponseFix):
 
     def drop(self, ex: Exchange) -> bool:
         """Change ``ex.request``; True if the bug applies to this request."""
-        raise NotImplementedError
+        if self.flipped is None:
+            raise NotImplementedError
+        if ex.request.get(self.field) is not self.flipped:
+            return False
+        ex.request[self.field] = not self.flipped
+        return True
 
     def request(self, ex: Exchange) -> bool:
         if ex.route != CREATE or not isinstance(ex.request, dict):
@@ -67,13 +76,7 @@ class TimestampsMilliseconds(ResponseFix):
 @register("store-false-retrievable", "state", "a response created with store=false is stored and retrievable anyway",
           "responses.retrieve", "responses.create.async", "responses.stream.async", "reasoning.encrypted_content")
 class StoreFalseRetrievable(Echoing):
-    field = "store"
-
-    def drop(self, ex: Exchange) -> bool:
-        if ex.request.get("store") is not False:
-            return False
-        ex.request["store"] = True
-        return True
+    field, flipped = "store", False
 
 
 @register("history-last-two-turns", "state", "a previous_response_id chain replays only the last two turns to the model",

@@ -21,13 +21,7 @@ def _tools(ex: Exchange, kind: str) -> list[dict[str, Any]]:
 @register("parallel-tool-calls-false-ignored", "tools", "parallel_tool_calls=false still gets several calls in one turn",
           *FUNCTION)
 class ParallelFalseIgnored(Echoing):
-    field = "parallel_tool_calls"
-
-    def drop(self, ex: Exchange) -> bool:
-        if ex.request.get("parallel_tool_calls") is not False:
-            return False
-        ex.request["parallel_tool_calls"] = True
-        return True
+    field, flipped = "parallel_tool_calls", False
 
 
 @register("parallel-tool-calls-never", "tools", "the model never makes parallel calls, even with parallel_tool_calls=true",
