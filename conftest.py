@@ -1,3 +1,3 @@
 """Loads the conformance plugin and the suites' fixtures; nothing else."""
 
-pytest_plugins = ["conformance.plugin", "fixtures.clients", "fixtures.cleanup", "fixtures.documents", "fixtures.images", "fixtures.mcp_server"]
+pytest_plugins = ["conformance.pytest_plugin.plugin", "conformance.pytest_plugin.fixtures.clients", "conformance.pytest_plugin.fixtures.cleanup", "conformance.pytest_plugin.fixtures.documents", "conformance.pytest_plugin.fixtures.images", "conformance.pytest_plugin.fixtures.mcp_server"]

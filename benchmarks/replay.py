@@ -52,9 +52,9 @@ def _floor_one(cassette: Path) -> float:
     import openai
     import vcr
 
-    from conformance import cassettes
-    from conformance.cassettes import serializer
-    from conformance.clients import shared_ssl_context
+    from conformance import recording as cassettes
+    from conformance.recording import serializer
+    from conformance.client.factory import shared_ssl_context
 
     recorder = vcr.VCR(record_mode="none", serializer="conformance", match_on=("method", "path", "query"))
     recorder.register_serializer("conformance", serializer)

@@ -7,7 +7,7 @@ at the first `pytest_runtest_setup`, writes the wall-clock time and ends the pro
 figure is that time minus the time just before the process was spawned (interpreter start,
 imports, plugin loading, configuration, collection):
 
-- suite:    `pytest suites` in the repository (offline replay: conftest, conformance.plugin,
+- suite:    `pytest suites` in the repository (offline replay: conftest, conformance.pytest_plugin.plugin,
             the targets file, every suite module collected);
 - baseline: plain pytest on a one-test file in an empty temporary directory, with the same
             installed plugins auto-loaded (pytest-recording, pytest-asyncio, xdist,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
 if TYPE_CHECKING:
-    from .report.model import Report
+    from conformance.report.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ class _BadInput(Exception):
 
 
 def _load(path: str) -> "Report":
-    from .report import load_report
+    from conformance.report import load_report
 
     try:
         return load_report(Path(path))
@@ -72,9 +72,9 @@ def _load(path: str) -> "Report":
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import render_markdown
-    from .report.html import render_html
-    from .report.table import render_matrix
+    from conformance.report import render_markdown
+    from conformance.report.html import render_html
+    from conformance.report.table import render_matrix
 
     report = _load(args.file)
     if args.format == "table":
@@ -89,7 +89,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .report.diff import diff_reports, render_markdown
+    from conformance.report.diff import diff_reports, render_markdown
 
     result = diff_reports(_load(args.old), _load(args.new))
     if args.format == "md":
@@ -101,7 +101,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from .report.history import history, render_history
+    from conformance.report.history import history, render_history
 
     reports = [_load(path) for path in args.reports]
     render_history(history(reports, include_unchanged=args.all), len(reports))
@@ -109,8 +109,8 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .report import write_all
-    from .report.merge import merge_reports
+    from conformance.report import write_all
+    from conformance.report.merge import merge_reports
 
     merged = merge_reports([_load(path) for path in args.reports])
     out = Path(args.output)
@@ -123,13 +123,13 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from .scan import main as scan_main
+    from conformance.recording.scan import main as scan_main
 
     return scan_main(args.paths)
 
 
 def _cleanup(args: argparse.Namespace) -> int:
-    from .cleanup import main as cleanup_main
+    from conformance.live.cleanup import main as cleanup_main
 
     return cleanup_main(args.targets, args.dry_run)
 

@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import expect
-
+from conformance import expect
 #: Colour words a vision answer is scanned for (dominant-colour questions). British and
 #: American spellings of grey both count as grey.
 COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "grey")

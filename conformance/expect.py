@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import openai
 
-from .verdicts import TRANSIENT_STATUSES
+from conformance.outcome.verdicts import TRANSIENT_STATUSES
 
 
 def wire_dict(obj: Any) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def _fail_on(violations: list[Any], what: str) -> None:
 
 def conformant_response(response: Any, request: Optional[Mapping[str, Any]] = None) -> None:
     """``request``: the create parameters, so the response is also held to them (max_output_tokens)."""
-    from .checks import check_against_request, check_response
+    from conformance.checks import check_against_request, check_response
 
     body = wire_dict(response)
     _fail_on(check_response(body) + (check_against_request(request, body) if request else []), "response")
@@ -53,7 +53,7 @@ TERMINAL_EVENTS = ("response.completed", "response.incomplete", "response.failed
 def _ending_error(wire: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     """The error event that ended the stream, if one did: not one sent after its terminal event,
     which is a broken grammar (the stream rules say so), not the service being busy."""
-    from .stream_errors import error_payload
+    from conformance.outcome.stream_errors import error_payload
 
     for event in wire:
         if event.get("type") in TERMINAL_EVENTS:
@@ -67,8 +67,8 @@ def _ending_error(wire: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
 def conformant_stream(events: list[Any], start: int | None = 0, request: Optional[Mapping[str, Any]] = None) -> None:
     """``start=None``: a resumed stream, numbered from wherever it picks up; ``request``: the
     create parameters the terminal response must honour."""
-    from .checks import check_against_request, check_stream
-    from .stream_errors import StreamErrorEvent
+    from conformance.checks import check_against_request, check_stream
+    from conformance.outcome.stream_errors import StreamErrorEvent
 
     wire = [wire_dict(e) for e in events]
     error = _ending_error(wire)
@@ -155,7 +155,7 @@ def not_a_documented_refusal(exc: openai.APIStatusError, feature_id: str) -> Non
     """Re-raise a refusal the service documents for `feature_id` (e.g. a v1-only feature on a
     dated api-version), so the cell is ``unsupported`` rather than passing as the error under
     test. A refusal of something the feature is not about is left to the test's own checks."""
-    from .verdicts import refusal_verdict
+    from conformance.outcome.verdicts import refusal_verdict
 
     refusal = refusal_verdict(exc, feature_id)
     if refusal is not None and refusal[0]:

@@ -1,4 +1,4 @@
-"""A faithful, stateful Azure OpenAI Responses API emulator (see DESIGN.md, "The emulator").
+"""A faithful, stateful Azure OpenAI Responses API emulator (see docs/architecture.md).
 
 Run it with ``python -m emulator`` or from code with :class:`emulator.server.Emulator`.
 This package never imports ``conformance``: the two check each other.

@@ -14,10 +14,10 @@ import logging
 import sys
 from typing import Any
 
-from .profile import ProfileError
-from .server import Emulator
-from .limits import DEFAULT_MAX_BODY_BYTES
-from .store import DEFAULT_MAX_RESPONSES
+from emulator.state.profile import ProfileError
+from emulator.server import Emulator
+from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
+from emulator.state.store import DEFAULT_MAX_RESPONSES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.list_mutations:
-        from .mutations import catalogue
+        from emulator.mutations import catalogue
 
         for entry in catalogue():
             print(f"{entry['name']:<36} {entry['family']:<11} {entry['description']}")

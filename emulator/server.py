@@ -22,12 +22,12 @@ from typing import Any
 
 import uvicorn
 
-from . import __version__
-from .app import create_app
-from .profile import Profile
-from .faults import Injector, fault_settings
-from .state import EmulatorState, resolve_api_key
-from .store import DEFAULT_MAX_RESPONSES
+from emulator import __version__
+from emulator.gateway.app import create_app
+from emulator.state.profile import Profile
+from emulator.gateway.faults import Injector, fault_settings
+from emulator.gateway.process import EmulatorState, resolve_api_key
+from emulator.state.store import DEFAULT_MAX_RESPONSES
 
 _HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -153,7 +153,7 @@ class Emulator:
         self.log_level = log_level
         self.access_log = access_log
         if mutation is not None:
-            from .mutations import activate
+            from emulator.mutations import activate
 
             self.state.mutation = activate(mutation, self.state)
         self.app = create_app(self.state)

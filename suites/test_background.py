@@ -10,11 +10,13 @@ api-versions the refusal is the verdict `unsupported`.
 import openai
 import pytest
 
-from conformance import contracts, expect, features
-from conformance.clients import SdkCannotExpress
-from conformance.polling import FinishedFirst, wait_until_done
-from conformance.sdk import SDK_VERSION, supports
-from conformance.stream_errors import events_of
+from conformance import contracts
+from conformance import expect
+from conformance.model import features
+from conformance.client.factory import SdkCannotExpress
+from conformance.client.polling import FinishedFirst, wait_until_done
+from conformance.model.sdk import SDK_VERSION, supports
+from conformance.outcome.stream_errors import events_of
 
 PROMPT = "Write me a very long story"
 #: How far the first reader of a background stream gets before it leaves.

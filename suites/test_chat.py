@@ -16,9 +16,9 @@ from typing import Optional
 import pytest
 
 from conformance import expect
-from conformance.memory import recall_violation, recalls
-from fixtures.facts import FILLERS, facts_for
-from fixtures.images import PNG
+from conformance.checks.memory import recall_violation, recalls
+from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
+from conformance.pytest_plugin.fixtures.images import PNG
 
 
 @dataclass

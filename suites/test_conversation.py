@@ -1,7 +1,7 @@
 """responses.previous_response_id: a four-turn conversation that must remember its first turn.
 
 Seed: responses-conversation-aoai*.py (input as a user message list, previous_response_id
-from the second turn on). The fact stated first is chosen per target (fixtures/facts.py), and
+from the second turn on). The fact stated first is chosen per target (conformance/pytest_plugin/fixtures/facts.py), and
 two unrelated turns sit between it and the question, so only a service that replays the
 whole chain answers it: one keeping the last two turns does not.
 """
@@ -9,8 +9,8 @@ whole chain answers it: one keeping the last two turns does not.
 import pytest
 
 from conformance import expect
-from conformance.memory import recalls
-from fixtures.facts import FILLERS, facts_for
+from conformance.checks.memory import recalls
+from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
 
 
 def _say(client, target, text, previous=None):

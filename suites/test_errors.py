@@ -7,9 +7,10 @@ failure, not an outage (expect.refusal)."""
 import openai
 import pytest
 
-from conformance import contracts, expect
-from conformance.auth import OTHER_AUDIENCE_SCOPE
-from conformance.tokens import with_bad_signature
+from conformance import contracts
+from conformance import expect
+from conformance.client.auth import OTHER_AUDIENCE_SCOPE
+from conformance.client.tokens import with_bad_signature
 
 UNSERVED_API_VERSION = "2024-10-21"  # the dated GA version before Responses existed
 

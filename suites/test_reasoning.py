@@ -8,7 +8,6 @@ Seeds: responses-reasoning-aoai*.py (effort high), responses-basic-reasoning-sum
 import pytest
 
 from conformance import expect
-
 QUESTION = "How many r's are in the word strawberry?"
 
 

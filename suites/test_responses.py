@@ -5,8 +5,8 @@ Seed: responses-basic-aoai*.py and responses-basic-entra-aoai*.py ("Tell me a jo
 
 import pytest
 
-from conformance import contracts, expect
-
+from conformance import contracts
+from conformance import expect
 PROMPT = "Tell me a joke."
 #: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).
 LONG = "Write a 400-word story about a lighthouse keeper."

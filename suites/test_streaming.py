@@ -9,8 +9,8 @@ turns, the fact stated in the first asked for in the last).
 import pytest
 
 from conformance import expect
-from conformance.memory import recalls
-from fixtures.facts import FILLERS, facts_for
+from conformance.checks.memory import recalls
+from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
 
 POEM = "Write me a poem about the sea."
 #: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).

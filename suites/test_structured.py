@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from conformance import expect
-from conformance.sdk import SDK_VERSION
+from conformance.model.sdk import SDK_VERSION
 
 CALENDAR_EVENT = {
     "type": "object",

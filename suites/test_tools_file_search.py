@@ -4,14 +4,15 @@ Seed: responses-filesearch-aoai*.py: create a vector store, `file_batches.upload
 ask with `file_search` (`max_num_results`), delete the store. The suite also asks for
 `file_search_call.results`, checks the citations point at the uploaded file, and deletes
 the file too (the seed leaves it behind). The suite sends what `upload_and_poll` sends but
-polls the batch itself, with a deadline (conformance/polling.py).
+polls the batch itself, with a deadline (conformance/client/polling.py).
 """
 
 import pytest
 
-from conformance import contracts, expect
-from conformance.polling import wait_for_file_batch
-from conformance.sdk import SDK_VERSION, vector_stores
+from conformance import contracts
+from conformance import expect
+from conformance.client.polling import wait_for_file_batch
+from conformance.model.sdk import SDK_VERSION, vector_stores
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.

@@ -9,8 +9,8 @@ import json
 import jsonschema
 import pytest
 
-from conformance import contracts, expect
-
+from conformance import contracts
+from conformance import expect
 WEATHER_SCHEMA = {
     "type": "object",
     "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},

@@ -8,8 +8,8 @@ v1-only on Azure: on dated api-versions the verdict is `unsupported`, with the r
 import openai
 import pytest
 
-from conformance import contracts, expect
-
+from conformance import contracts
+from conformance import expect
 HEADER = "x-ms-oai-image-generation-deployment"
 PROMPT = "Generate an image of a gray tabby cat hugging an otter with an orange scarf."
 

@@ -2,15 +2,15 @@
 
 Seed: responses-mcp-aoai-v1.py (`require_approval: "never"`); the approval flow is
 azure-facts §4.8. The emulator and live runs call the suite's own MCP server on loopback
-(fixtures/mcp_server.py), which checks the bearer token sent in the tool's `headers`.
+(conformance/pytest_plugin/fixtures/mcp_server.py), which checks the bearer token sent in the tool's `headers`.
 v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
 """
 
 import openai
 import pytest
 
-from conformance import contracts, expect
-
+from conformance import contracts
+from conformance import expect
 ADD = "Use the add tool to add 2 and 3."
 ECHO = 'Use the echo tool to echo "conformance"'
 

@@ -7,8 +7,6 @@ or `unsupported` with Azure's refusal as evidence (azure-facts §4.10, §4.11).
 import pytest
 
 from conformance import expect
-
-
 @pytest.mark.feature("tools.web_search")
 def test_web_search_answers_with_a_web_search_call_and_url_citations(client, target, created):
     response = client.responses.create(

@@ -9,8 +9,9 @@ not just the header, can answer it; and an image cut short must be refused.
 import openai
 import pytest
 
-from conformance import contracts, expect
-from fixtures.images import PNG
+from conformance import contracts
+from conformance import expect
+from conformance.pytest_plugin.fixtures.images import PNG
 
 QUESTION = "What is the dominant colour of this image? Answer with one word."
 

@@ -1,19 +1,19 @@
-"""The single home of response and stream validation (see DESIGN.md, Conventions).
+"""The single home of response and stream validation (see docs/architecture.md).
 
     from conformance.checks import check_response, check_stream, Violation
 
 Every check returns a list of `Violation(where, what, rule)`; an empty list means conformant.
 `check_against_request` links a response to its request's parameters, and the `check_sse_*`
-rules look at what only the wire shows (conformance.wiretap runs them on every exchange).
+rules look at what only the wire shows (conformance.client.wiretap runs them on every exchange).
 `RULES` maps every rule id to what it guards.
 """
 
-from ._base import Violation
-from .request import check_against_request
-from .response import RESPONSE_STATUSES, check_response
-from .rules import RULES
-from .stream import check_stream
-from .wire import check_sse_content_type, check_sse_data
+from conformance.checks._base import Violation
+from conformance.checks.request import check_against_request
+from conformance.checks.response import RESPONSE_STATUSES, check_response
+from conformance.checks.rules import RULES
+from conformance.checks.stream import check_stream
+from conformance.checks.wire import check_sse_content_type, check_sse_data
 
 __all__ = [
     "RESPONSE_STATUSES",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._base import join
-from ._stream_state import (
+from conformance.checks._base import join
+from conformance.checks._stream_state import (
     ARGUMENT_ITEM_TYPES,
     DONE_EVENT_OF_PART,
     PART_ITEM_TYPES,
@@ -19,7 +19,7 @@ from ._stream_state import (
     short,
     text_key,
 )
-from .response import check_output_item
+from conformance.checks.response import check_output_item
 
 Event = dict[str, Any]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ._base import ARRAY, INT, OBJECT, STR, FieldSpec, Violation
+from conformance.checks._base import ARRAY, INT, OBJECT, STR, FieldSpec, Violation
 
 OPENING = ("response.created", "response.queued")
 TERMINALS = ("response.completed", "response.incomplete", "response.failed")

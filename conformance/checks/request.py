@@ -2,7 +2,7 @@
 
 A response can be well formed and still ignore its request: `max_output_tokens` is the one
 limit every suite sends (to keep live runs cheap), so a service that does not enforce it
-would go unnoticed by `check_response`. The wire tap (conformance.wiretap) sees both halves
+would go unnoticed by `check_response`. The wire tap (conformance.client.wiretap) sees both halves
 of each exchange and runs this on every response it can pair with its create request.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._base import Violation, is_int, join
+from conformance.checks._base import Violation, is_int, join
 
 __all__ = ["check_against_request"]
 

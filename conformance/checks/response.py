@@ -12,7 +12,7 @@ import json
 import time
 from typing import Any, Callable, Mapping
 
-from ._base import (
+from conformance.checks._base import (
     ARRAY,
     BOOL,
     INT,

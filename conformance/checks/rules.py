@@ -17,7 +17,7 @@ RULES: Mapping[str, str] = {
     "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
     "response.timestamp": "created_at/completed_at are Unix seconds (2020 to a day from now), completed_at not before created_at",
     "response.reasoning_tokens": "a response with reasoning summary or text counts reasoning_tokens above 0",
-    # check_against_request (the request is known: conformance.wiretap, expect.conformant_response)
+    # check_against_request (the request is known: conformance.client.wiretap, expect.conformant_response)
     "request.max_output_tokens": "output_tokens stay within the request's max_output_tokens, which the response echoes",
     # check_stream
     "stream.empty": "the stream has at least one event",
@@ -41,7 +41,7 @@ RULES: Mapping[str, str] = {
     "stream.usage": "a streamed completed/incomplete response carries its usage (background streams excepted)",
     "stream.final_output": "the terminal response's output has the streamed items: count, ids, types and texts",
     "stream.error_event": "an error event carries a code or message string (and param/code are string or null)",
-    # the wire itself (conformance.wiretap sees headers and raw SSE frames)
+    # the wire itself (conformance.client.wiretap sees headers and raw SSE frames)
     "wire.content_type": "a streamed (stream=true) 2xx reply is served as text/event-stream",
     "wire.done_frame": "a Responses stream sends no `data: [DONE]` frame (that is chat completions)",
     "wire.sse_data": "every SSE data line of a Responses stream is a JSON object",

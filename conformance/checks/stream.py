@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable, Mapping
 
-from ._base import NULL, STR, FieldSpec, Violation, check_fields, is_int, join, json_type
-from ._stream_items import on_delta, on_item_added, on_item_done, on_part_added, on_part_done, on_text_done
-from ._stream_state import (
+from conformance.checks._base import NULL, STR, FieldSpec, Violation, check_fields, is_int, join, json_type
+from conformance.checks._stream_items import on_delta, on_item_added, on_item_done, on_part_added, on_part_done, on_text_done
+from conformance.checks._stream_state import (
     ANY_EVENT_FIELDS,
     CHANNELS,
     EVENT_FIELDS,
@@ -26,7 +26,7 @@ from ._stream_state import (
     State,
     at,
 )
-from .response import check_response
+from conformance.checks.response import check_response
 
 __all__ = ["check_stream"]
 

@@ -3,7 +3,7 @@
 The SDK hides both: it parses an event stream whatever its content type, and it silently
 stops at `data: [DONE]` (a chat completions frame the Responses API does not send). A
 client with its own SSE reader (curl, a proxy, another language's SDK) would break on
-them, so conformance.wiretap checks them on every exchange it sees.
+them, so conformance.client.wiretap checks them on every exchange it sees.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from ._base import Violation, json_type
+from conformance.checks._base import Violation, json_type
 
 __all__ = ["check_sse_content_type", "check_sse_data"]
 

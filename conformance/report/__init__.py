@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .markdown import render_markdown
-from .model import Report
+from conformance.report.markdown import render_markdown
+from conformance.report.model import Report
 
 
 def write_all(report: Report, directory: Path, stem: str = "compat") -> list[Path]:
     """Write <stem>.json, .md and .html into `directory`, the JSON validated against its schema."""
-    from .html import render_html
-    from .schema import validate
+    from conformance.report.html import render_html
+    from conformance.report.schema import validate
 
     document = report.model_dump(mode="json")
     validate(document)  # a report that breaks its own schema is a bug: fail loudly, write nothing

@@ -7,17 +7,31 @@ import platform
 import subprocess
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from dataclasses import dataclass
+from typing import Any, Optional
 
-from .. import __version__
-from ..features import FEATURES
-from ..sdk import SDK_VERSION
-from ..verdicts import SEVERITY, combine
-from .model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
+from conformance import __version__
+from conformance.model.features import FEATURES
+from conformance.model.sdk import SDK_VERSION
+from conformance.outcome.verdicts import SEVERITY, combine
+from conformance.report.model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
 
-if TYPE_CHECKING:
-    from ..results import TestResult
-    from ..run import RunState
+from conformance.model.targets import Target
+from conformance.outcome.result import TestResult
+from conformance.recording import Scrubber
+
+
+@dataclass
+class RunRecord:
+    """What the report says about the run itself, besides its results (no pytest session needed)."""
+
+    source: str
+    targets_file: str
+    started: float
+    targets: list[Target]
+    scrubber: Optional[Scrubber] = None
+    show_hosts: bool = False
+    openapi: Optional[str] = None
 
 
 def _iso(timestamp: float) -> str:
@@ -32,16 +46,16 @@ def suite_commit(root: Path) -> Optional[str]:
     return out.stdout.strip() or None
 
 
-def _scrubbed(evidence: dict[str, Any], state: "RunState") -> dict[str, Any]:
+def _scrubbed(evidence: dict[str, Any], run: RunRecord) -> dict[str, Any]:
     """Service messages can echo keys and resource hosts: reports get the cassettes' scrubbing."""
-    scrubber = getattr(state, "scrubber", None)
+    scrubber = run.scrubber
     if scrubber is None:
         return evidence
     return {k: scrubber.scrub_text(v) if isinstance(v, str) else v for k, v in evidence.items()}
 
 
-def build_report(state: "RunState", results: list["TestResult"], finished: float) -> Report:
-    cells: dict[tuple[str, str], list["TestResult"]] = defaultdict(list)
+def build_report(run: RunRecord, results: list[TestResult], finished: float) -> Report:
+    cells: dict[tuple[str, str], list[TestResult]] = defaultdict(list)
     for result in results:
         cells[(result.feature, result.target.id)].append(result)
     rows = []
@@ -49,7 +63,7 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
         verdict = combine([r.verdict for r in group])
         # The evidence of the cell is that of the test that decided its verdict.
         decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))
-        evidence = _scrubbed(decisive.evidence.as_dict(), state)
+        evidence = _scrubbed(decisive.evidence.as_dict(), run)
         evidence["test_ids"] = [r.nodeid for r in group]
         evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes})
         usage: dict[str, int] = defaultdict(int)
@@ -61,28 +75,27 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
     order = {f: i for i, f in enumerate(FEATURES)}
     rows.sort(key=lambda r: (order.get(r.feature, 999), r.target))
     seen_targets = {r.target for r in rows}
-    show_hosts = bool(state.config.getoption("--show-hosts", default=False))
     return Report(
         environment=Environment(
             suite_version=__version__,
-            suite_commit=suite_commit(Path(__file__).resolve().parent.parent.parent),
+            suite_commit=suite_commit(Path(__file__).resolve().parents[2]),
             sdk=SDK_VERSION,
             python=platform.python_version(),
-            source=state.source,
-            targets_file=state.targets_label,
-            started_at=_iso(state.started or finished),
+            source=run.source,
+            targets_file=run.targets_file,
+            started_at=_iso(run.started or finished),
             finished_at=_iso(finished),
         ),
-        targets=[TargetInfo(**t.describe(), **({"endpoint": t.endpoint} if show_hosts else {}))
-                 for t in state.targets if t.id in seen_targets],
+        targets=[TargetInfo(**t.describe(), **({"endpoint": t.endpoint} if run.show_hosts else {}))
+                 for t in run.targets if t.id in seen_targets],
         features=[FeatureInfo(id=f.id, title=f.title, seed=f.seed, needs=sorted(f.needs), min_sdk=f.min_sdk, doc=f.doc)
                   for f in FEATURES.values()],
         rows=rows,
-        shapes=build_shapes(results, state.config.getoption("--openapi", default=None)),
+        shapes=build_shapes(results, run.openapi),
     )
 
 
-def build_shapes(results: list["TestResult"], openapi: Optional[str]) -> dict[str, Shape]:
+def build_shapes(results: list[TestResult], openapi: Optional[str]) -> dict[str, Shape]:
     """Per feature, the union of what its tests saw; with an OpenAPI file, the deviations too."""
     fields: dict[str, set[str]] = defaultdict(set)
     events: dict[str, set[str]] = defaultdict(set)
@@ -95,7 +108,7 @@ def build_shapes(results: list["TestResult"], openapi: Optional[str]) -> dict[st
         bodies[result.feature] += result.shape.bodies
     checker = None
     if openapi:
-        from .openapi import OpenApiChecker
+        from conformance.report.openapi import OpenApiChecker
 
         checker = OpenApiChecker.load(Path(openapi))
     order = {f: i for i, f in enumerate(FEATURES)}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..features import FEATURES
-from .model import Report, Row
+from conformance.model.features import FEATURES
+from conformance.report.model import Report, Row
 
 CellKey = tuple[str, str, str]  # feature, target, sdk ("" when the SDK is not a dimension)
 

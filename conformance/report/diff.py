@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
-from .cells import CellKey, keyed, label, order, sdk_is_dimension, summary
-from .model import Report, Row
+from conformance.report.cells import CellKey, keyed, label, order, sdk_is_dimension, summary
+from conformance.report.model import Report, Row
 
 Kind = Literal["regression", "change", "added", "removed"]
 KINDS: tuple[Kind, ...] = ("regression", "change", "added", "removed")

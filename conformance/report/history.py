@@ -12,9 +12,9 @@ from typing import IO, Optional
 from rich.console import Console
 from rich.table import Table
 
-from .cells import CellKey, keyed, label, order, sdk_is_dimension
-from .model import Report
-from .table import SYMBOLS
+from conformance.report.cells import CellKey, keyed, label, order, sdk_is_dimension
+from conformance.report.model import Report
+from conformance.report.table import SYMBOLS
 
 
 @dataclass(frozen=True)

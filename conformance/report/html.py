@@ -9,8 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .layout import layout
-from .model import Report
+from conformance.report.layout import layout
+from conformance.report.model import Report
 
 SYMBOL = {"supported": "✔", "unsupported": "✘", "failed": "✖", "inconclusive": "?", "skipped": "–"}
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Optional
 
-from ..sdk import version_tuple
-from .model import FeatureInfo, Report, Row, TargetInfo
+from conformance.model.sdk import version_tuple
+from conformance.report.model import FeatureInfo, Report, Row, TargetInfo
 
 LEVELS = ("region", "model", "api", "auth")
 

@@ -7,8 +7,8 @@ with a pointer to compat.html when there is too much of it.
 
 from __future__ import annotations
 
-from .layout import layout
-from .model import Report, Row
+from conformance.report.layout import layout
+from conformance.report.model import Report, Row
 
 EMOJI = {"supported": "✅", "unsupported": "⛔", "failed": "❌", "inconclusive": "❔", "skipped": "➖"}
 LIMIT = 60 * 1024  # bytes, under GitHub's 64 KiB with room for a comment header

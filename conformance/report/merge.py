@@ -8,9 +8,9 @@ matrix that supports it.
 
 from __future__ import annotations
 
-from ..features import FEATURES
-from ..sdk import version_tuple
-from .model import Report, Row, SdkSupport, Shape, TargetInfo
+from conformance.model.features import FEATURES
+from conformance.model.sdk import version_tuple
+from conformance.report.model import Report, Row, SdkSupport, Shape, TargetInfo
 
 #: Best first, for the per-SDK summary: an SDK supports a feature if it works on some target.
 BEST_FIRST = ["supported", "unsupported", "failed", "inconclusive", "skipped"]

@@ -106,7 +106,7 @@ class Report(_Model):
     @property
     def sdks(self) -> list[str]:
         """The SDK versions of the rows, oldest first."""
-        from ..sdk import version_tuple
+        from conformance.model.sdk import version_tuple
 
         return sorted({r.sdk for r in self.rows}, key=version_tuple)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 
-from .model import Report
+from conformance.report.model import Report
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "compat.schema.json"
 SCHEMA_ID = "https://github.com/responses-conformance/schemas/compat.schema.json"

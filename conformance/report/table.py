@@ -11,8 +11,8 @@ from typing import IO, Optional
 from rich.console import Console
 from rich.table import Table
 
-from .layout import layout
-from .model import Report
+from conformance.report.layout import layout
+from conformance.report.model import Report
 
 SYMBOLS = {
     "supported": ("✔", "green"),

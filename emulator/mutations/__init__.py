@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import auth, background, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
-from .base import FAMILIES, MUTANTS, Exchange, Mutant, Seams
-from .middleware import Mutating
+from emulator.mutations import auth, background, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
+from emulator.mutations.base import FAMILIES, MUTANTS, Exchange, Mutant, Seams
+from emulator.mutations.middleware import Mutating
 
 __all__ = ["FAMILIES", "MUTANTS", "Exchange", "Mutant", "Mutating", "Seams", "activate", "catalogue"]
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import jwt
 
-from .. import errors
-from .base import Mutant, Seams, register
+from emulator.wire import errors
+from emulator.mutations.base import Mutant, Seams, register
 
 ENTRA = ("errors.auth", "responses.create")
 
@@ -22,7 +22,7 @@ class LaxTokens(Mutant):
     expiry = True
 
     def install(self, seams: Seams) -> None:
-        from ..auth import normalize_audience
+        from emulator.gateway.auth import normalize_audience
 
         auth = seams.state.auth
         strict = auth.token_valid

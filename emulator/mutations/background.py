@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Exchange, Mutant, ResponseFix, Seams, register
-from .state import Echoing
+from emulator.mutations.base import Exchange, Mutant, ResponseFix, Seams, register
+from emulator.mutations.state import Echoing
 
 BACKGROUND = ("background",)
 CANCEL = ("background.cancel",)
@@ -16,8 +16,7 @@ RESUME = ("background.stream_resume",)
           "cancel answers status cancelled, but the job keeps running and the response completes", *CANCEL)
 class CancelButCompletes(Mutant):
     def install(self, seams: Seams) -> None:
-        from .. import background
-
+        from emulator.engine import background
         mutant = self
 
         async def cancel(job: Any) -> None:

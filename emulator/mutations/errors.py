@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import errors
-from .base import Exchange, Mutant, Seams, register
+from emulator.wire import errors
+from emulator.mutations.base import Exchange, Mutant, Seams, register
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 FIRST_RESPONSES_VERSION = "2025-03-01-preview"

@@ -12,7 +12,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from .base import Event, Exchange, Header, Mutant
+from emulator.mutations.base import Event, Exchange, Header, Mutant
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import Exchange, ItemFix, Mutant, PayloadFix, ResponseFix, Seams, register
+from emulator.mutations.base import Exchange, ItemFix, Mutant, PayloadFix, ResponseFix, Seams, register
 
 
 @register("reasoning-tokens-zero", "model", "usage.output_tokens_details.reasoning_tokens is always 0", "reasoning.effort",
@@ -114,8 +114,8 @@ class TruncatedImageAccepted(Mutant):
 
         from PIL import Image, UnidentifiedImageError
 
-        from .. import errors, vision
-
+        from emulator.wire import errors
+        from emulator.engine import vision
         mutant = self
         full = vision.decode
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .base import Exchange, Mutant, ResponseFix, Seams, register
+from emulator.mutations.base import Exchange, Mutant, ResponseFix, Seams, register
 
 CREATE = "POST /responses"
 RETRIEVE = "GET /responses/{id}"
@@ -83,8 +83,7 @@ class StoreFalseRetrievable(Echoing):
           "responses.previous_response_id", "responses.stream.conversation", "scenario.chat")
 class HistoryLastTwoTurns(Mutant):
     def install(self, seams: Seams) -> None:
-        from .. import store
-
+        from emulator.state import store
         mutant = self
 
         def history(record: Any) -> list[Any]:
@@ -161,8 +160,7 @@ class RetrieveOutputEmpty(Mutant):
           "responses.delete")
 class ResponseDeleteNoop(Mutant):
     def install(self, seams: Seams) -> None:
-        from .. import store
-
+        from emulator.state import store
         mutant = self
 
         def delete(self: Any, response_id: str) -> bool:

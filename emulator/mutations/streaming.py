@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Event, Exchange, Header, Mutant, register
+from emulator.mutations.base import Event, Exchange, Header, Mutant, register
 
 STREAMS = ("responses.stream", "responses.stream.async", "responses.stream.conversation")
 TERMINAL = ("response.completed", "response.incomplete", "response.failed")

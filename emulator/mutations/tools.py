@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Event, Exchange, ItemFix, Mutant, register
-from .state import Echoing
-from .streaming import Renumbering
+from emulator.mutations.base import Event, Exchange, ItemFix, Mutant, register
+from emulator.mutations.state import Echoing
+from emulator.mutations.streaming import Renumbering
 
 FUNCTION = ("tools.function",)
 MCP = ("tools.mcp", "tools.mcp.approval")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from conformance.features import FEATURES
+from conformance.model.features import FEATURES
 from conformance.report.model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
 
 TARGETS = [

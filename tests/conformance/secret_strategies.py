@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from conformance.cassettes.patterns import RESOURCE_SUFFIXES
+from conformance.recording.patterns import RESOURCE_SUFFIXES
 
 BASE62 = string.ascii_letters + string.digits
 

@@ -15,7 +15,7 @@ import pytest
 import vcr
 import yaml
 
-from conformance.cassettes import Scrubber, read_provenance, register, set_provenance, vcr_config
+from conformance.recording import Scrubber, read_provenance, register, set_provenance, vcr_config
 
 KEY = "5e1d2c3b4a5968778695a4b3c2d1e0f9"
 MODEL = "gpt-4o-mini"

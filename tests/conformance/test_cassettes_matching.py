@@ -11,8 +11,8 @@ import vcr
 from vcr.cassette import Cassette
 from vcr.request import Request
 
-from conformance.cassettes import MATCH_ON, Scrubber, describe_mismatch, register
-from conformance.cassettes.matching import conformance_body, conformance_path, conformance_query
+from conformance.recording import MATCH_ON, Scrubber, describe_mismatch, register
+from conformance.recording.matching import conformance_body, conformance_path, conformance_query
 
 RECORDED = "https://RESOURCE.openai.azure.com/openai/v1/responses?api-version=preview"
 

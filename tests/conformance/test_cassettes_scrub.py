@@ -12,7 +12,7 @@ import yaml
 from vcr.request import Request
 from vcr.serialize import deserialize, serialize
 
-from conformance.cassettes import PLACEHOLDER_BASE, Scrubber, find_secret_shaped, serializer, set_provenance, vcr_config
+from conformance.recording import PLACEHOLDER_BASE, Scrubber, find_secret_shaped, serializer, set_provenance, vcr_config
 
 KEY = "3f9a1c0e5b7d2468ace013579bdf2468"
 JWT = (
@@ -230,8 +230,8 @@ def test_committed_cassettes_are_fixed_points_of_the_scrubber() -> None:
     from vcr import filters
     from vcr.request import Request
 
-    from conformance import auth
-    from conformance.cassettes import serializer
+    from conformance.client import auth
+    from conformance.recording import serializer
 
     scrubber = Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
     paths = sorted((Path(__file__).resolve().parents[2] / "cassettes").glob("*/*.yaml"))

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from vcr.request import Request
 from vcr.serialize import deserialize, serialize
 
-from conformance.cassettes import read_provenance, serializer, set_provenance
-from conformance.cassettes.compression import UnsupportedEncodingError
+from conformance.recording import read_provenance, serializer, set_provenance
+from conformance.recording.compression import UnsupportedEncodingError
 
 URI = "https://RESOURCE.openai.azure.com/openai/v1/responses?api-version=preview"
 

@@ -11,14 +11,14 @@ import asyncio
 import json
 from typing import Any, Callable, Iterable
 
-from conformance.sdk import http_module
+from conformance.model.sdk import http_module
 import openai
 import pytest
 
 from conformance import expect
 from conformance.checks import RULES, Violation, check_against_request, check_sse_content_type, check_sse_data
-from conformance.stream_errors import StreamErrorEvent
-from conformance.wiretap import watch
+from conformance.outcome.stream_errors import StreamErrorEvent
+from conformance.client.wiretap import watch
 
 try:  # tests/conformance may become a package
     from .streams import StreamBuilder, message_item, renumber, response_body, usage
@@ -119,7 +119,7 @@ Handler = Callable[[Any], Any]
 
 
 def _hook(log: Log) -> Callable[[httpx.Response], None]:
-    def hook(response: Any) -> None:  # as fixtures/clients.py does
+    def hook(response: Any) -> None:  # as conformance/pytest_plugin/fixtures/clients.py does
         body = None
         if "json" in response.headers.get("content-type", ""):
             response.read()

@@ -15,8 +15,8 @@ import httpx2 as httpx
 import pytest
 from live_support import ROOT, clean_env, emulator_process, first_url
 
-from conformance.journal import Journal
-from conformance.tagging import METADATA_KEY, SUITE_TAG, tag_body
+from conformance.live.journal import Journal
+from conformance.live.tagging import METADATA_KEY, SUITE_TAG, tag_body
 
 CRASH_SUITE = "tests/conformance/crashing/crash_suite.py"
 

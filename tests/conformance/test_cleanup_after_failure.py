@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance.embedded import EmulatorHandle, start
+from conformance.live.embedded import EmulatorHandle, start
 
 ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = '''
 import pytest
-from conformance.sdk import vector_stores
+from conformance.model.sdk import vector_stores
 
 @pytest.mark.feature("tools.file_search")
 def test_fails_half_way(client, target, created, documents):
@@ -75,7 +75,7 @@ def _get(emulator: EmulatorHandle, path: str) -> tuple[int, dict]:
 
 def test_a_failing_live_test_leaves_no_file_vector_store_or_response(tmp_path, emulator):
     (tmp_path / "conftest.py").write_text(
-        'pytest_plugins = ["conformance.plugin", "fixtures.clients", "fixtures.cleanup", "fixtures.documents"]\n'
+        'pytest_plugins = ["conformance.pytest_plugin.plugin", "conformance.pytest_plugin.fixtures.clients", "conformance.pytest_plugin.fixtures.cleanup", "conformance.pytest_plugin.fixtures.documents"]\n'
     )
     (tmp_path / "test_leftovers.py").write_text(textwrap.dedent(SUITE))
     (tmp_path / "targets.toml").write_text(TARGETS)

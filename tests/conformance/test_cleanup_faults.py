@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from live_support import ROOT, clean_env, first_url, run_pytest
 
-from conformance.journal import Journal
-from conformance.tagging import NAME_PREFIX, is_tagged_response
+from conformance.live.journal import Journal
+from conformance.live.tagging import NAME_PREFIX, is_tagged_response
 from emulator.server import Emulator
 
 SLOW = os.environ.get("CONFORMANCE_SLOW") == "1"

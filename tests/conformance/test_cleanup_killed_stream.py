@@ -16,7 +16,7 @@ from pathlib import Path
 from live_support import ROOT, clean_env, first_url
 from test_cleanup_faults import tagged_leftovers
 
-from conformance.journal import Journal
+from conformance.live.journal import Journal
 from emulator.server import Emulator
 
 CRASH_SUITE = "tests/conformance/crashing/stream_crash_suite.py"

@@ -11,9 +11,9 @@ from typing import Any
 import httpx2 as httpx
 import openai
 
-from conformance.cleanup import Outcome, _clean_resource
-from conformance.created import api_path, created_by, deleted_by
-from conformance.journal import Journal
+from conformance.live.cleanup import Outcome, _clean_resource
+from conformance.live.created import api_path, created_by, deleted_by
+from conformance.live.journal import Journal
 
 
 def test_exchanges_that_create_and_delete() -> None:
@@ -83,7 +83,7 @@ def test_listing_cleanup_deletes_only_suite_named_objects() -> None:
 # --- ids registered the moment they are on the wire ------------------------------------------
 
 def _target() -> Any:
-    from conformance.targets import load_targets
+    from conformance.model.targets import load_targets
 
     return next(t for t in load_targets("targets/emulator.toml") if t.is_v1 and t.auth == "key")
 
@@ -106,8 +106,8 @@ class _Breaks(httpx.SyncByteStream):
 
 
 def test_a_stream_that_breaks_after_its_first_event_is_journaled(tmp_path: Path) -> None:
-    from conformance.tracking import Tracker
-    from conformance.wiretap import created_ids, tap_sse
+    from conformance.live.tracking import Tracker
+    from conformance.client.wiretap import created_ids, tap_sse
 
     target, tracker = _target(), Tracker(Journal(tmp_path / "j.jsonl", run="r"))
     created = {"type": "response.created", "sequence_number": 0,
@@ -125,8 +125,8 @@ def test_a_stream_that_breaks_after_its_first_event_is_journaled(tmp_path: Path)
 
 
 def test_stream_events_journal_each_created_response_once(tmp_path: Path) -> None:
-    from conformance.tracking import Tracker
-    from conformance.wiretap import created_ids
+    from conformance.live.tracking import Tracker
+    from conformance.client.wiretap import created_ids
 
     target, tracker = _target(), Tracker(Journal(tmp_path / "j.jsonl", run="r"))
 
@@ -151,7 +151,7 @@ def test_stream_events_journal_each_created_response_once(tmp_path: Path) -> Non
 
 
 def test_the_sweep_retries_a_delete_the_service_refused(tmp_path: Path) -> None:
-    from conformance.tracking import Tracker
+    from conformance.live.tracking import Tracker
 
     target, tracker = _target(), Tracker(Journal(tmp_path / "j.jsonl", run="r"))
     tracker.observe(target, "POST", "/openai/v1/responses", 200, {"id": "resp_1"})
@@ -175,7 +175,7 @@ def test_the_sweep_retries_a_delete_the_service_refused(tmp_path: Path) -> None:
 def test_cleanup_never_prints_the_credential_a_service_echoed(tmp_path: Path, monkeypatch: Any) -> None:
     import io
 
-    import conformance.cleanup as cleanup_module
+    import conformance.live.cleanup as cleanup_module
 
     key, target = "leaky0123456789abcdef0123", _target()
     journal = Journal(tmp_path / "j.jsonl", run="r")

@@ -95,7 +95,7 @@ def test_live_azure_errors_name_the_variable_az_login_and_the_unreachable_cause(
 
 
 def test_an_inconsistent_targets_file_lists_every_problem(tmp_path: Path) -> None:
-    from conformance.targets import TargetsError, load_targets
+    from conformance.model.targets import TargetsError, load_targets
 
     targets = tmp_path / "inconsistent.toml"
     targets.write_text(

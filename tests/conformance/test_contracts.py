@@ -11,13 +11,14 @@ import jwt
 import openai
 import pytest
 
-from conformance import auth, contracts
-from conformance.polling import NeverFinished, StillPending, poll, wait_for_file_batch
-from conformance.sdk import http_module
-from conformance.tokens import with_bad_signature
-from conformance.verdicts import Verdict, from_exception
-from conformance.targets import load_targets
-from emulator.auth import Authenticator
+from conformance.client import auth
+from conformance import contracts
+from conformance.client.polling import NeverFinished, StillPending, poll, wait_for_file_batch
+from conformance.model.sdk import http_module
+from conformance.client.tokens import with_bad_signature
+from conformance.outcome.verdicts import Verdict, from_exception
+from conformance.model.targets import load_targets
+from emulator.gateway.auth import Authenticator
 from live_support import ROOT, emulator_process, first_url
 
 httpx = http_module()

@@ -1,4 +1,4 @@
-"""Pinned verdicts (conformance.expectations) and replay's refusal of foreign cassettes.
+"""Pinned verdicts (conformance.outcome.expectations) and replay's refusal of foreign cassettes.
 
 The pure comparison is tested on hand-made outcomes; what a user sees (the exit status, the
 transition and its evidence, a subset that passes, one early message for a forgotten
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance import expectations as pins
-from conformance.cassettes.provenance import read_provenance
-from conformance.features import FEATURES
-from conformance.pinning import BUNDLED
-from conformance.provenance_guard import emulator_only, foreign_cassette
-from conformance.targets import load_targets
-from conformance.verdicts import Evidence, Verdict
+from conformance.outcome import expectations as pins
+from conformance.recording.provenance import read_provenance
+from conformance.model.features import FEATURES
+from conformance.pytest_plugin.pinning import BUNDLED
+from conformance.recording.provenance_guard import emulator_only, foreign_cassette
+from conformance.model.targets import load_targets
+from conformance.outcome.verdicts import Evidence, Verdict
 from live_support import ROOT, clean_env, run_pytest
 
 V1 = "v1-key-gpt-4o@swedencentral"

@@ -27,7 +27,7 @@ FEATURES = {"responses.previous_response_id", "responses.stream.conversation", "
 
 _FORGETFUL = """
 import sys
-from emulator import store
+from emulator.state import store
 from emulator.__main__ import main
 keep = int(sys.argv[1])
 full = store.Record.history

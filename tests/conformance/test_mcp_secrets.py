@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from fixtures.mcp_server import PLACEHOLDER_ORIGIN, TOKEN
+from conformance.pytest_plugin.fixtures.mcp_server import PLACEHOLDER_ORIGIN, TOKEN
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 

@@ -1,11 +1,11 @@
-"""conformance.memory: the recall check passes the value and catches answers without it."""
+"""conformance.checks.memory: the recall check passes the value and catches answers without it."""
 
 from __future__ import annotations
 
 import pytest
 
-from conformance.memory import recall_violation, recalls
-from fixtures.facts import FACTS, FILLERS, facts_for
+from conformance.checks.memory import recall_violation, recalls
+from conformance.pytest_plugin.fixtures.facts import FACTS, FILLERS, facts_for
 
 
 @pytest.mark.parametrize("answer", ["Teal", "Your favourite colour is teal.", "teal."])

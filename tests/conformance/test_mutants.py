@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.features import FEATURES
+from conformance.model.features import FEATURES
 from emulator.mutations import MUTANTS
 
 ROOT = Path(__file__).resolve().parents[2]

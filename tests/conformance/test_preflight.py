@@ -1,4 +1,4 @@
-"""Setup errors are usage errors, found before any test (conformance.preflight, conformance.targets).
+"""Setup errors are usage errors, found before any test (conformance.live.preflight, conformance.model.targets).
 
 A missing key, a dead or silent endpoint, a base URL that is not a resource, an api-version
 the service does not serve and a dead CONFORMANCE_EMULATOR must each give one message that
@@ -23,10 +23,11 @@ from typing import Optional, Union
 
 import pytest
 
-from conformance import auth, preflight
-from conformance.clients import Connection
-from conformance.embedded import EmulatorError
-from conformance.targets import TargetsError, load_targets
+from conformance.client import auth
+from conformance.live import preflight
+from conformance.client.factory import Connection
+from conformance.live.embedded import EmulatorError
+from conformance.model.targets import TargetsError, load_targets
 
 from live_support import ROOT, clean_env, emulator_process, first_url, run_pytest
 
@@ -404,7 +405,7 @@ def test_a_connection_dropped_after_connecting_is_not_a_setup_problem(tmp_path: 
 
 
 def test_an_emulator_resource_it_does_not_serve_is_named_per_resource(tmp_path: Path) -> None:
-    from conformance.embedded import UnknownResource
+    from conformance.live.embedded import UnknownResource
 
     targets = load_targets(ROOT / "targets" / "emulator.toml")
 

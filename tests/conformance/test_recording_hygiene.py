@@ -13,7 +13,7 @@ from pathlib import Path
 
 from live_support import clean_env, emulator_process, first_url, run_pytest
 
-from conformance.scan import scan_paths
+from conformance.recording.scan import scan_paths
 
 
 def test_a_live_recording_keeps_no_key_token_or_loopback_address(tmp_path: Path) -> None:

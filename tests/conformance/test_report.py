@@ -87,18 +87,11 @@ def test_a_replayed_run_writes_a_schema_valid_report_with_shapes_and_usage(repla
         assert any(s.notes for s in report.shapes.values()), "the Azure spec disagrees with some error body"
 
 
-class _Config:
-    def __init__(self, **options):
-        self.options = options
-
-    def getoption(self, name, default=None):
-        return self.options.get(name, default)
-
 
 def _results(targets):
-    from conformance.results import TestResult
-    from conformance.shapes import ShapeLog
-    from conformance.verdicts import Evidence, Verdict
+    from conformance.outcome.result import TestResult
+    from conformance.client.shapes import ShapeLog
+    from conformance.outcome.verdicts import Evidence, Verdict
 
     shape = ShapeLog()
     shape.observe_body({"id": "resp_1", "usage": {"input_tokens": 5}})
@@ -109,17 +102,14 @@ def _results(targets):
 
 @pytest.mark.parametrize("show_hosts", [False, True])
 def test_hosts_are_masked_unless_asked(show_hosts):
-    from types import SimpleNamespace
-
-    from conformance.report.build import build_report
-    from conformance.targets import load_targets
+    from conformance.report.build import RunRecord, build_report
+    from conformance.model.targets import load_targets
 
     from dataclasses import replace
 
     targets = [replace(t, endpoint="https://my-secret-resource.openai.azure.com") for t in load_targets()[:2]]
-    state = SimpleNamespace(config=_Config(**{"--show-hosts": show_hosts}), source="live", targets_label="mine.toml",
-                            started=1.7e9, targets=targets)
-    report = build_report(state, _results(targets), finished=1.7e9 + 5)
+    run = RunRecord(source="live", targets_file="mine.toml", started=1.7e9, targets=targets, show_hosts=show_hosts)
+    report = build_report(run, _results(targets), finished=1.7e9 + 5)
     validate(report.model_dump(mode="json"))
     text = report.model_dump_json()
     assert ("my-secret-resource" in text) is show_hosts

@@ -6,11 +6,11 @@ import openai
 import pytest
 
 from conformance import expect
-from conformance.polling import StillPending, wait_until_done
-from conformance.sdk import http_module
-from conformance.stream_errors import StreamErrorEvent, events_of
-from conformance.targets import load_targets
-from conformance.verdicts import Verdict, from_exception
+from conformance.client.polling import StillPending, wait_until_done
+from conformance.model.sdk import http_module
+from conformance.outcome.stream_errors import StreamErrorEvent, events_of
+from conformance.model.targets import load_targets
+from conformance.outcome.verdicts import Verdict, from_exception
 
 httpx = http_module()
 
@@ -108,7 +108,7 @@ def test_retries_and_timeouts_are_set_per_resource(tmp_path):
 
 
 def test_the_wiretap_reports_error_events_split_across_chunks():
-    from conformance.wiretap import errors_only, tap_sse
+    from conformance.client.wiretap import errors_only, tap_sse
 
     body = (b'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\n'
             b'event: error\ndata: {"type":"error","code":"server_error","message":"m","sequence_number":1}\n\n')
@@ -121,6 +121,6 @@ def test_the_wiretap_reports_error_events_split_across_chunks():
 
 
 def test_a_response_that_finished_before_its_cancel_is_inconclusive():
-    from conformance.polling import FinishedFirst
+    from conformance.client.polling import FinishedFirst
 
     assert from_exception(FinishedFirst("already completed"))[0] is Verdict.INCONCLUSIVE

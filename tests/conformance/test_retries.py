@@ -13,10 +13,10 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from conformance.clients import Connection, build_client
-from conformance.targets import Target
-from conformance.verdicts import Verdict, from_exception
-from emulator.profile import FaultSpec
+from conformance.client.factory import Connection, build_client
+from conformance.model.targets import Target
+from conformance.outcome.verdicts import Verdict, from_exception
+from emulator.state.profile import FaultSpec
 from emulator.server import Emulator
 
 KEY = "retry-key"
@@ -37,7 +37,7 @@ def emulator() -> Iterator[Emulator]:
 
 
 def _client(emu: Emulator, spec: FaultSpec, max_retries: int, timeout: float) -> openai.OpenAI:
-    from emulator.faults import Injector
+    from emulator.gateway.faults import Injector
 
     emu.state.faults = Injector(spec)
     url = emu.info["resources"]["aoai-swc"]["url"]
@@ -72,7 +72,7 @@ def test_a_fault_that_clears_on_retry_is_never_seen(emulator):
 
 @pytest.mark.parametrize("kind", ["drop", "stream_error"])
 def test_a_stream_broken_mid_way_is_inconclusive(emulator, kind):
-    from conformance.stream_errors import events_of
+    from conformance.outcome.stream_errors import events_of
 
     client = _client(emulator, FaultSpec(rate=1.0, weights={kind: 1}), max_retries=0, timeout=10)
     stream = client.responses.create(model="gpt-4o", input="Write me a poem about the sea.", stream=True)

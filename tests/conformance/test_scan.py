@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.scan import main, scan_paths
+from conformance.recording.scan import main, scan_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from secret_strategies import Secrets, secrets_sets
 
-from conformance.cassettes import Scrubber, find_secret_shaped, register, vcr_config
+from conformance.recording import Scrubber, find_secret_shaped, register, vcr_config
 
 SCALE = int(os.environ.get("CONFORMANCE_FUZZ_SCALE", "1"))
 TLS = ssl.create_default_context()  # one for all clients: building one costs ~0.1 s

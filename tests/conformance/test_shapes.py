@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conformance.sdk import http_module
-from conformance.shapes import ShapeLog, json_paths
-from conformance.wiretap import tap_sse
+from conformance.model.sdk import http_module
+from conformance.client.shapes import ShapeLog, json_paths
+from conformance.client.wiretap import tap_sse
 
 httpx = http_module()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.targets import TargetsError, load_targets
+from conformance.model.targets import TargetsError, load_targets
 
 GOOD = """
 [[resources]]

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from live_support import clean_env, emulator_process, first_url, run_pytest
 
-from conformance.cassettes.scrub import Scrubber
-from conformance.terminal_scrub import Redactor, scrub
+from conformance.recording.scrub import Scrubber
+from conformance.pytest_plugin.terminal_scrub import Redactor, scrub
 
 LEAKY_SUITE = "tests/conformance/leaky/leaky_suite.py"
 SHOWN = ("-l", "--tb=long", "-rA", "--log-cli-level=WARNING")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conformance.sdk import http_module
+from conformance.model.sdk import http_module
 import openai
 
 httpx = http_module()
@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from conformance import expect
-from conformance.clients import SdkCannotExpress
-from conformance import verdicts_doc
-from conformance.features import FEATURES
-from conformance.verdicts import UNSUPPORTED_RULES, Verdict, classify_refusal, combine, from_exception
+from conformance.client.factory import SdkCannotExpress
+from conformance.outcome import verdicts_doc
+from conformance.model.features import FEATURES
+from conformance.outcome.verdicts import UNSUPPORTED_RULES, Verdict, classify_refusal, combine, from_exception
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "https://RESOURCE.openai.azure.com/openai/v1/responses"
@@ -163,7 +163,8 @@ def test_not_a_documented_refusal_reraises_only_a_refusal_of_the_feature():
 
 def _emulator_refusals():
     """The emulator's own refusals: (feature refused, body, the request that gets it)."""
-    from emulator import background, errors  # noqa: F401  (background: its refusal is below)
+    from emulator.api import background  # noqa: F401  (its refusal is below)
+    from emulator.wire import errors
 
     return [
         ("tools.mcp", errors.tool_not_supported("mcp", 0, "for api-version 2025-04-01-preview"), {"tools": [{"type": "mcp"}]}),
@@ -184,8 +185,7 @@ def test_the_emulators_subject_refusals_are_judged_by_param_and_code_not_wording
 
 
 def test_the_emulators_target_refusals_use_the_real_wording():
-    from emulator import errors
-
+    from emulator.wire import errors
     for refusal in (errors.responses_api_version_too_old(), errors.v1_api_version_not_supported()):
         assert from_exception(api_error(refusal.status, refusal.body["error"], {}), "responses.create")[0] is Verdict.UNSUPPORTED
 
@@ -198,7 +198,7 @@ def test_a_documented_message_with_another_status_is_not_unsupported(status):
 
 def test_docs_verdicts_md_is_generated_from_the_rules():
     text = verdicts_doc.DOC.read_text(encoding="utf-8")
-    assert verdicts_doc.updated(text) == text, "docs/verdicts.md is stale: run python -m conformance.verdicts_doc"
+    assert verdicts_doc.updated(text) == text, "docs/verdicts.md is stale: run python -m conformance.outcome.verdicts_doc"
     for rule in UNSUPPORTED_RULES:
         assert rule.source in text
     for feature in FEATURES.values():
@@ -206,7 +206,7 @@ def test_docs_verdicts_md_is_generated_from_the_rules():
 
 
 def test_a_connection_error_and_a_credential_error_are_inconclusive():
-    from conformance.auth import CredentialError
+    from conformance.client.auth import CredentialError
 
     request = httpx.Request("POST", "https://RESOURCE.openai.azure.com/")
     assert from_exception(openai.APIConnectionError(request=request))[0] is Verdict.INCONCLUSIVE

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conformance.stream_errors import TRANSIENT_CODES
+from conformance.outcome.stream_errors import TRANSIENT_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 pytest.importorskip("xdist")

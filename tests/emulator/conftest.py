@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from emu_support import API_KEY, SWC, AppClient
 
-from emulator.app import create_app
-from emulator.state import EmulatorState
+from emulator.gateway.app import create_app
+from emulator.gateway.process import EmulatorState
 
 
 @pytest.fixture

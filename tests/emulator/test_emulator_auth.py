@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from emu_support import API_KEY, error_of
 
-from emulator.auth import Authenticator, normalize_audience
+from emulator.gateway.auth import Authenticator, normalize_audience
 
 BODY = {"model": "gpt-4o", "input": "hi"}
 BAD_KEY = {

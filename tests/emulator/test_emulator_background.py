@@ -90,7 +90,7 @@ def test_background_needs_store(http):
 def test_background_is_v1_only_and_the_refusal_is_documented(http):
     """The dated refusal must read as a documented refusal of `background` (conformance
     UNSUPPORTED_RULES, judged by its code and param)."""
-    from conformance.verdicts import classify_refusal, judge_refusal, named_subjects
+    from conformance.outcome.verdicts import classify_refusal, judge_refusal, named_subjects
 
     refused = http.post(
         "/openai/responses?api-version=2025-04-01-preview",
@@ -104,8 +104,8 @@ def test_background_is_v1_only_and_the_refusal_is_documented(http):
 
 
 def test_timing_per_deployment_and_override():
-    from emulator.background import timing_for
-    from emulator.profile import Deployment, load_profile
+    from emulator.engine.background import timing_for
+    from emulator.state.profile import Deployment, load_profile
 
     profile = load_profile()
     slow = Deployment(name="x", model="x", version="1", background_ms=2000)

@@ -7,8 +7,9 @@ from emu_support import create, text_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator import model, recall
-from emulator.model import Turn
+from emulator.engine import model
+from emulator.engine import recall
+from emulator.engine.model import Turn
 
 
 FACTS = [
@@ -181,7 +182,7 @@ def test_the_emulator_source_names_none_of_the_suites_facts():
     # A static guard: the model cannot special-case what its source never mentions.
     from pathlib import Path
 
-    from fixtures.facts import FACTS, FILLERS
+    from conformance.pytest_plugin.fixtures.facts import FACTS, FILLERS
 
     source = "\n".join(p.read_text() for p in Path(model.__file__).parent.rglob("*.py")).lower()
     phrases = [f.value for f in FACTS if not f.value.isdigit()] + [f.statement.split(".")[0] for f in FACTS] + [f.question.split("?")[0] for f in FACTS]

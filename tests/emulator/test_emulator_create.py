@@ -306,7 +306,7 @@ def test_unexpected_exception_is_azure_500_and_logged(client, monkeypatch, caplo
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("emulator.responses.execute", boom)
+    monkeypatch.setattr("emulator.api.responses.execute", boom)
     with caplog.at_level("ERROR", logger="emulator"):
         r = create(client, input="hi")
     assert r.status_code == 500

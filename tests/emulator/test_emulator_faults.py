@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 from emu_support import API_KEY, SWC, AppClient, create
 
-from emulator.app import create_app
-from emulator.faults import DroppedConnection, Injector, fault_settings
-from emulator.profile import FaultSpec
-from emulator.state import EmulatorState
+from emulator.gateway.app import create_app
+from emulator.gateway.faults import DroppedConnection, Injector, fault_settings
+from emulator.state.profile import FaultSpec
+from emulator.gateway.process import EmulatorState
 
 
 def _client(**spec: object) -> AppClient:

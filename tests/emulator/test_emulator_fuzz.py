@@ -1,11 +1,11 @@
-"""Property: no request body makes the emulator answer 5xx (DESIGN.md: bad input gets 4xx)."""
+"""Property: no request body makes the emulator answer 5xx (bad input gets 4xx)."""
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.request import KNOWN_FIELDS
+from emulator.wire.request import KNOWN_FIELDS
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),

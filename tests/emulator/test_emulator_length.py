@@ -9,9 +9,10 @@ from emu_support import create, text_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator import length, model
-from emulator.length import Length
-from emulator.model import Turn
+from emulator.engine import length
+from emulator.engine import model
+from emulator.engine.length import Length
+from emulator.engine.model import Turn
 
 STORY = "Write a 400-word story about a lighthouse keeper."
 

@@ -10,9 +10,9 @@ import sys
 
 from asgi_driver import Raw, call
 
-from emulator.app import create_app
-from emulator.state import EmulatorState
-from emulator.store import ResponseStore
+from emulator.gateway.app import create_app
+from emulator.gateway.process import EmulatorState
+from emulator.state.store import ResponseStore
 
 KEY = "memory-test-key"
 HEADERS = ((b"api-key", KEY.encode()), (b"content-type", b"application/json"))

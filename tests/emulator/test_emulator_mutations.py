@@ -23,12 +23,12 @@ import pytest
 from emu_support import API_KEY, SWC, AppClient, create, text_of
 
 from emulator.__main__ import main
-from emulator.app import create_app
+from emulator.gateway.app import create_app
 from emulator.mutations import FAMILIES, MUTANTS, Mutating, activate
 from emulator.mutations.middleware import route_of
-from emulator.state import EmulatorState
+from emulator.gateway.process import EmulatorState
 
-PNG = (Path(__file__).resolve().parents[2] / "fixtures" / "data" / "blue-64x48.png").read_bytes()
+PNG = (Path(__file__).resolve().parents[2] / "conformance" / "pytest_plugin" / "fixtures" / "data" / "blue-64x48.png").read_bytes()
 AUDIENCE = "https://cognitiveservices.azure.com"
 
 
@@ -269,8 +269,7 @@ def test_refusing_max_output_tokens():
 
 
 def test_a_mutant_whose_seam_is_gone_refuses_to_start(monkeypatch):
-    from emulator import store
-
+    from emulator.state import store
     monkeypatch.delattr(store.Record, "history")
     with pytest.raises(ValueError, match="cannot hook the emulator"):
         activate("history-last-two-turns", EmulatorState.create(api_key=API_KEY))
@@ -354,7 +353,7 @@ def test_a_generated_image_cut_in_half_does_not_decode():
 
 @pytest.fixture(scope="module")
 def mcp_server() -> Iterator[Any]:
-    from fixtures.mcp_server import LocalMcpServer
+    from conformance.pytest_plugin.fixtures.mcp_server import LocalMcpServer
 
     server = LocalMcpServer()
     server.start()
@@ -363,7 +362,7 @@ def mcp_server() -> Iterator[Any]:
 
 
 def test_the_approved_mcp_call_loses_its_approval_request_id(mcp_server):
-    from fixtures.mcp_server import TOKEN
+    from conformance.pytest_plugin.fixtures.mcp_server import TOKEN
 
     tool = {"type": "mcp", "server_label": "t", "server_url": mcp_server.url, "require_approval": "always",
             "headers": {"Authorization": f"Bearer {TOKEN}"}}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.profile import ProfileError, load_profile
-from emulator.store import ResponseStore
+from emulator.state.profile import ProfileError, load_profile
+from emulator.state.store import ResponseStore
 
 
 def test_default_profile():
@@ -59,7 +59,7 @@ def test_store_rejects_zero_bound():
 
 
 def test_tool_gates_in_the_default_profile():
-    from emulator.profile import load_profile
+    from emulator.state.profile import load_profile
 
     profile = load_profile()
     assert profile.feature_enabled("web_search", "v1") and not profile.feature_enabled("web_search", "2025-04-01-preview")

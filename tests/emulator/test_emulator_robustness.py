@@ -1,4 +1,4 @@
-"""Fuzz: every route, generated requests, never a 5xx and never a hang (DESIGN.md: bad input
+"""Fuzz: every route, generated requests, never a 5xx and never a hang (bad input
 gets Azure-shaped 4xx). Drives the ASGI app in-process so thousands of requests take seconds.
 
 CONFORMANCE_FUZZ_SCALE=N multiplies the number of examples for a longer run.
@@ -20,9 +20,9 @@ from mutations import generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.app import create_app
-from emulator.request import KNOWN_FIELDS
-from emulator.state import EmulatorState
+from emulator.gateway.app import create_app
+from emulator.wire.request import KNOWN_FIELDS
+from emulator.gateway.process import EmulatorState
 
 SCALE = int(os.environ.get("CONFORMANCE_FUZZ_SCALE", "1"))
 EXAMPLES = 40 * SCALE

@@ -8,8 +8,7 @@ import jsonschema
 import pytest
 from emu_support import create, error_of, text_of
 
-from emulator import schema
-
+from emulator.engine import schema
 CALENDAR = {
     "type": "object",
     "properties": {"name": {"type": "string"}, "date": {"type": "string"}, "participants": {"type": "array", "items": {"type": "string"}}},

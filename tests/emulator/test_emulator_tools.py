@@ -10,8 +10,8 @@ import jsonschema
 from emu_support import DATED, create, error_of, text_of
 from PIL import Image
 
-from emulator.bm25 import Chunk, Index, chunk_text
-from emulator.tools.schema_values import arguments_for
+from emulator.state.bm25 import Chunk, Index, chunk_text
+from emulator.engine.tools.schema_values import arguments_for
 
 WEATHER = {
     "type": "function", "name": "get_weather", "strict": True,
@@ -56,7 +56,7 @@ def test_v1_only_tools_are_refused_on_dated_versions(client):
 
 def test_code_interpreter_depends_on_the_region(client, state):
     from emu_support import EUS2, API_KEY, AppClient
-    from emulator.app import create_app
+    from emulator.gateway.app import create_app
 
     tool = {"type": "code_interpreter", "container": {"type": "auto"}}
     refused = create(client, input="compute 6 * 7", tools=[tool])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.sdk import vector_stores
+from conformance.model.sdk import vector_stores
 
 
 @pytest.mark.feature("responses.stream")

@@ -1,0 +1,407 @@
+"""Targets: what the suite runs against, loaded from a TOML matrix.
+
+A targets file names resources (endpoint, region, deployments) and matrix blocks that expand
+to targets (api x auth x deployment on one resource). Expansion keeps the file short and the
+matrix representative instead of a full cartesian product. Secrets never live in the file:
+a target names the environment variable that holds its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import ipaddress
+import os
+import re
+import sys
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+#: The default matrix, the one the committed cassettes are recorded from.
+DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "targets" / "emulator.toml"
+#: Endpoints of this form are served by the embedded emulator (resource name after //).
+EMULATOR_SCHEME = "emulator://"
+DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
+DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+#: The image input.image.url sends to live services (a Wikimedia image, as the later seed uses).
+PUBLIC_IMAGE_URL = "https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/280px-PNG_transparency_demonstration_1.png"
+
+Capability = Literal[
+    "reasoning",
+    "reasoning_summary",
+    "vision",
+    "image_generation",
+    "function_calling",
+    "structured_outputs",
+    "file_search",
+    "mcp",
+    "background",
+    "web_search",
+    "code_interpreter",
+]
+Auth = Literal["key", "entra"]
+Provider = Literal["azure", "openai", "compatible"]
+API_QUERY_VALUES = ("v1", "preview")
+
+
+class TargetsError(Exception):
+    """A targets file that cannot be used; the message names the file, the key and the fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeploymentSpec(_Strict):
+    name: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    version: Optional[str] = None
+    capabilities: list[Capability] = []
+
+
+class ResourceSpec(_Strict):
+    name: str = Field(min_length=1)
+    endpoint: str
+    region: str = Field(min_length=1)
+    provider: Provider = "azure"
+    key_env: Optional[str] = None
+    entra_scope: Optional[str] = None
+    image_deployment: Optional[str] = None
+    #: the remote MCP server live tests name in `server_url` (emulator targets use a local one)
+    mcp_server_url: Optional[str] = None
+    image_url: Optional[str] = None
+    """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
+    deployments: list[DeploymentSpec] = Field(min_length=1)
+    # Resilience, per resource: the SDK retries 429/5xx/connection errors honouring
+    # retry-after(-ms) (azure-facts.md §6.2) up to max_retries times; timeout is per request.
+    max_retries: int = Field(default=2, ge=0, le=10)
+    timeout: float = Field(default=60.0, gt=0)
+    # Background polling (live only; replay never waits): seconds between retrieves and the
+    # bound after which a still-running response is inconclusive.
+    poll_interval: float = Field(default=1.0, ge=0)
+    poll_timeout: float = Field(default=300.0, gt=0)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint_is_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://", EMULATOR_SCHEME)):
+            raise ValueError(
+                "must start with https:// (e.g. https://my-resource.openai.azure.com) "
+                f"or {EMULATOR_SCHEME}<resource> for the embedded emulator"
+            )
+        if not value.startswith(EMULATOR_SCHEME):
+            check_base_url(value)
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _azure_is_https(self) -> "ResourceSpec":
+        if self.provider == "azure" and self.endpoint.startswith("http://") and not is_loopback(self.endpoint):
+            raise ValueError(
+                f"endpoint {self.endpoint!r}: Azure OpenAI is served over https only; use "
+                f"{'https://' + self.endpoint[len('http://'):]!r} (plain http is accepted for loopback "
+                "servers such as a local emulator)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _unique_deployments(self) -> "ResourceSpec":
+        names = [d.name for d in self.deployments]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"deployment names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+
+class MatrixSpec(_Strict):
+    resource: str
+    api: list[str] = Field(min_length=1)
+    auth: list[Auth] = Field(min_length=1)
+    deployment: list[str] = Field(min_length=1)
+    features: list[str] = ["*"]
+
+    @field_validator("api")
+    @classmethod
+    def _api_values(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parse_api(value)
+        return values
+
+
+class Defaults(_Strict):
+    key_env: str = DEFAULT_KEY_ENV
+    entra_scope: str = DEFAULT_SCOPE
+
+
+class TargetsFile(_Strict):
+    defaults: Defaults = Defaults()
+    resources: list[ResourceSpec] = Field(min_length=1)
+    matrix: list[MatrixSpec] = Field(min_length=1)
+
+
+#: A dated api-version: a calendar date, optionally with Azure's `-preview` suffix.
+DATED_API = re.compile(r"(\d{4})-(\d{2})-(\d{2})(-preview)?")
+#: The one endpoint form with a path: a Foundry project, which serves /openai/v1 below it
+#: (learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview).
+PROJECT_PATH = re.compile(r"/api/projects/[^/]+")
+_API_HINT = "use 'v1', 'v1?api-version=preview', 'v1?api-version=v1' or a dated version such as '2025-04-01-preview'"
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+#: Hosts of Azure resources, whose endpoint is "protocol and hostname" only (the v1 REST
+#: reference, learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/models).
+RESOURCE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
+
+
+def check_base_url(value: str) -> None:
+    """An endpoint is the base URL below which the suite adds /openai/v1/ or /openai/ itself.
+
+    A pasted `.../openai/v1/` would otherwise become `.../openai/v1/openai/v1/responses`: a 404
+    on every test, reported as the service's failure. A resource host takes no path (but a
+    Foundry project's `/api/projects/<name>`); a gateway in front of one (API Management, a
+    proxy) may have its own prefix, as long as it does not already end in the suite's part.
+    """
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise ValueError(f"{value!r} has no host name (e.g. https://my-resource.openai.azure.com)")
+    base = f"{parts.scheme}://{parts.netloc}"
+    if parts.query or parts.fragment:
+        raise ValueError(
+            f"{value!r} has a query or fragment: use {base!r} and give the api-version in the matrix `api` list"
+        )
+    path = parts.path.rstrip("/")
+    segments = path.split("/")
+    if "openai" in segments:
+        fix = base + "/".join(segments[: segments.index("openai")])
+    elif path and parts.hostname.endswith(RESOURCE_HOSTS) and not PROJECT_PATH.fullmatch(path):
+        fix = base
+    else:
+        return
+    raise ValueError(
+        f"{value!r} has a path ({parts.path}): use the base URL {fix!r}; the suite adds /openai/v1/ "
+        "(api = \"v1\") or /openai/ (dated api-versions) itself"
+    )
+
+
+def parse_api(value: str) -> tuple[str, Optional[str]]:
+    """Split `v1`, `v1?api-version=preview` or a dated version into (api, api_version_query)."""
+    if value == "v1":
+        return "v1", None
+    if value.startswith("v1?api-version="):
+        query = value.split("=", 1)[1]
+        if query not in API_QUERY_VALUES:
+            raise ValueError(f"{value!r}: the v1 api-version query must be one of {API_QUERY_VALUES}")
+        return "v1", query
+    dated = DATED_API.fullmatch(value)
+    if dated is None:
+        raise ValueError(f"{value!r} is not an API flavour: {_API_HINT}")
+    year, month, day = (int(dated.group(i)) for i in (1, 2, 3))
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc}): {_API_HINT}") from None
+    return value, None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One cell column of the report: endpoint x api flavour x auth x deployment."""
+
+    resource: str
+    provider: Provider
+    endpoint: str
+    region: str
+    api: str
+    api_version_query: Optional[str]
+    auth: Auth
+    deployment: str
+    model: str
+    model_version: Optional[str]
+    capabilities: frozenset[str]
+    image_deployment: Optional[str]
+    key_env: str
+    entra_scope: str
+    features: tuple[str, ...] = ("*",)
+    mcp_server_url: Optional[str] = None
+    max_retries: int = 2
+    timeout: float = 60.0
+    poll_interval: float = 1.0
+    poll_timeout: float = 300.0
+    image_url: Optional[str] = None
+
+    @property
+    def is_v1(self) -> bool:
+        return self.api == "v1"
+
+    @property
+    def api_label(self) -> str:
+        return f"v1-{self.api_version_query}" if self.api_version_query else self.api
+
+    @property
+    def id(self) -> str:
+        """Stable and readable: used in test ids, cassette names and the report."""
+        return f"{self.api_label}-{self.auth}-{self.deployment}@{self.region}"
+
+    @property
+    def on_emulator(self) -> bool:
+        return self.endpoint.startswith(EMULATOR_SCHEME)
+
+    def runs(self, feature_id: str) -> bool:
+        """Whether the matrix block that made this target asks for `feature_id`."""
+        return any(fnmatch.fnmatchcase(feature_id, pattern) for pattern in self.features)
+
+    def describe(self) -> dict[str, object]:
+        """Everything about the target that is safe to publish (no endpoint, no secrets)."""
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "region": self.region,
+            "api": self.api,
+            "api_version_query": self.api_version_query,
+            "auth": self.auth,
+            "deployment": self.deployment,
+            "model": self.model,
+            "model_version": self.model_version,
+            "capabilities": sorted(self.capabilities),
+            "source": "emulator" if self.on_emulator else self.provider,
+        }
+
+
+def _named(data: object, section: str, index: int) -> str:
+    """` (resource 'my-resource')` after a key of resources[i] or matrix[i], so the user finds the block."""
+    items = data.get(section) if isinstance(data, dict) else None
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    key = "name" if section == "resources" else "resource"
+    name = item.get(key) if isinstance(item, dict) else None
+    return f" (resource {name!r})" if isinstance(name, str) else ""
+
+
+def _format_error(path: Path, error: ValidationError, data: object = None) -> str:
+    lines = [f"{path}: invalid targets file"]
+    for item in error.errors():
+        loc = ""
+        parts = list(item["loc"])
+        for part in parts:
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+        if len(parts) > 1 and parts[0] in ("resources", "matrix") and isinstance(parts[1], int):
+            loc += _named(data, str(parts[0]), parts[1])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see targets/azure.example.toml)"
+        elif item["type"] == "literal_error":
+            message = f"{message} (got {item.get('input')!r})"
+        lines.append(f"  {loc or '<top>'}: {message}")
+    return "\n".join(lines)
+
+
+def _expand(path: Path, spec: TargetsFile) -> list[Target]:
+    resources = {r.name: r for r in spec.resources}
+    targets: list[Target] = []
+    problems: list[str] = []  # every inconsistency at once, one line each
+    for index, block in enumerate(spec.matrix):
+        where = f"{path}: matrix[{index}]"
+        resource = resources.get(block.resource)
+        if resource is None:
+            problems.append(
+                f"{where}.resource: no resource named {block.resource!r}; "
+                f"known: {', '.join(sorted(resources))}"
+            )
+            continue
+        deployments = {d.name: d for d in resource.deployments}
+        for deployment_name in block.deployment:
+            deployment = deployments.get(deployment_name)
+            if deployment is None:
+                problems.append(
+                    f"{where}.deployment: resource {resource.name!r} has no deployment "
+                    f"{deployment_name!r}; known: {', '.join(sorted(deployments))}"
+                )
+                continue
+            for api_value in block.api:
+                api, query = parse_api(api_value)
+                for auth in block.auth:
+                    targets.append(
+                        Target(
+                            resource=resource.name,
+                            provider=resource.provider,
+                            endpoint=resource.endpoint,
+                            region=resource.region,
+                            api=api,
+                            api_version_query=query,
+                            auth=auth,
+                            deployment=deployment.name,
+                            model=deployment.model,
+                            model_version=deployment.version,
+                            capabilities=frozenset(deployment.capabilities),
+                            image_deployment=resource.image_deployment,
+                            key_env=resource.key_env or spec.defaults.key_env,
+                            entra_scope=resource.entra_scope or spec.defaults.entra_scope,
+                            features=tuple(block.features),
+                            mcp_server_url=resource.mcp_server_url,
+                            max_retries=resource.max_retries,
+                            timeout=resource.timeout,
+                            poll_interval=resource.poll_interval,
+                            poll_timeout=resource.poll_timeout,
+                            image_url=resource.image_url,
+                        )
+                    )
+    if problems:
+        raise TargetsError("\n".join(problems))
+    return _merge_duplicates(path, targets)
+
+
+def _merge_duplicates(path: Path, targets: list[Target]) -> list[Target]:
+    """Two blocks may name the same target (e.g. to add features); two resources may not."""
+    merged: dict[str, Target] = {}
+    for target in targets:
+        seen = merged.get(target.id)
+        if seen is None:
+            merged[target.id] = target
+        elif seen.resource != target.resource:
+            raise TargetsError(
+                f"{path}: resources {seen.resource!r} and {target.resource!r} both give the target id "
+                f"{target.id!r}: give them distinct regions"
+            )
+        else:
+            features = tuple(dict.fromkeys(seen.features + target.features))
+            merged[target.id] = replace(seen, features=features)
+    return list(merged.values())
+
+
+def load_targets(path: Optional[os.PathLike[str] | str] = None) -> list[Target]:
+    """Load and validate a targets file; any problem raises TargetsError naming file and key."""
+    file = Path(path) if path is not None else DEFAULT_TARGETS
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise TargetsError(
+            f"{file}: targets file not found (copy targets/azure.example.toml to start one)"
+        ) from None
+    except OSError as exc:
+        raise TargetsError(f"{file}: cannot read targets file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TargetsError(f"{file}: not valid TOML: {exc}") from None
+    try:
+        spec = TargetsFile.model_validate(data)
+    except ValidationError as exc:
+        raise TargetsError(_format_error(file, exc, data)) from None
+    return _expand(file, spec)

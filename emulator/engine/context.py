@@ -1,0 +1,24 @@
+"""A conversation's length is bounded, as a model's context window bounds it on the service.
+
+Each stored turn keeps its whole chain alive (``Record.parent``) and replays it on the next
+turn, so an unbounded ``previous_response_id`` chain would grow memory and per-request work
+without limit. Past the window the emulator refuses the next turn with OpenAI's
+``context_length_exceeded`` error, which Azure relays.
+"""
+
+from __future__ import annotations
+
+from emulator.wire import errors
+from emulator.state.store import Record
+
+DEFAULT_CONTEXT_TOKENS = 128_000
+
+
+def check_room(parent: Record | None, limit: int = DEFAULT_CONTEXT_TOKENS) -> None:
+    """Raise the 400 a full context window gets; a conversation with room passes."""
+    if parent is not None and parent.chain_tokens >= limit:
+        raise errors.invalid_request(
+            "Your input exceeds the context window of this model. Please adjust your input and try again.",
+            "input",
+            "context_length_exceeded",
+        )

@@ -1,0 +1,153 @@
+"""Executing one create request: conversation -> model -> Response object and store record.
+
+Kept apart from the HTTP handlers so the same run can be serialised as one JSON body or,
+later, replayed as an SSE event sequence.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.engine import model
+from emulator.wire import objects
+from emulator.engine import schema
+from emulator.wire import sealed
+from emulator.engine.conversation import normalize_input, turns_of
+from emulator.wire.ids import response_id
+from emulator.state.profile import Deployment, Profile
+from emulator.wire.request import CreateRequest
+from emulator.state.store import Record
+from emulator.engine.tools.step import ToolStep
+from emulator.wire.versions import Api
+from emulator.engine.vision import ImageInfo
+
+ENCRYPTED = "reasoning.encrypted_content"
+
+# Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
+REASONING_TOKENS = {"none": 0, "minimal": 4, "low": 8, "medium": 16, "high": 32, "xhigh": 48, "max": 64}
+DEFAULT_EFFORT = "medium"
+
+
+@dataclass(slots=True)
+class Run:
+    """The outcome of a create: the response object and the record to store."""
+
+    response: dict[str, Any]
+    record: Record
+    text: str
+    """The assistant's output text (empty when reasoning used the whole budget)."""
+
+
+def _reasoning_echo(req: CreateRequest, deployment: Deployment) -> dict[str, Any]:
+    if deployment.kind != "reasoning":
+        return {"effort": None, "summary": None}
+    asked = req.reasoning or {}
+    return {
+        "effort": asked.get("effort") or DEFAULT_EFFORT,
+        "summary": asked.get("summary") or asked.get("generate_summary"),
+    }
+
+
+def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | None, seed: int) -> model.Completion:
+    """Plain text, or JSON that fits ``text.format`` (azure-facts.md §4.3)."""
+    fmt = req.text.get("format") or {}
+    latest = next((t.text for t in reversed(conversation) if t.role != "assistant"), "")
+    if fmt.get("type") == "json_schema":
+        prompt = " ".join(t.text for t in conversation if t.role != "assistant")
+        value = schema.instance(fmt["schema"], prompt)
+        return model.truncate(json.dumps(value, separators=(",", ":")), budget)
+    if fmt.get("type") == "json_object":
+        answer = model.respond(conversation, req.instructions, seed)
+        return model.truncate(json.dumps({"answer": answer, "question": latest}), budget)
+    return model.generate(conversation, req.instructions, budget, seed)
+
+
+def execute(
+    req: CreateRequest,
+    *,
+    deployment: Deployment,
+    api: Api,
+    profile: Profile,
+    parent: Record | None,
+    seed: int = 0,
+    now: float | None = None,
+    images: Mapping[str, ImageInfo] | None = None,
+    step: ToolStep | None = None,
+) -> Run:
+    """Run the model over the conversation and build the finished Response."""
+    created = float(int(time.time() if now is None else now))
+    items = normalize_input(req.input)
+    new_turns = turns_of(items, images)
+    history = parent.history() if parent is not None else []
+    conversation = history + new_turns
+
+    new_tokens = sum(model.turn_tokens(t) for t in new_turns)
+    prior_tokens = parent.chain_tokens if parent is not None else 0
+    instructions_tokens = model.count_tokens(req.instructions) if req.instructions else 0
+    input_tokens = prior_tokens + new_tokens + instructions_tokens
+
+    reasoning = _reasoning_echo(req, deployment)
+    output: list[dict[str, Any]] = []
+    reasoning_tokens = 0
+    budget = req.max_output_tokens
+    if deployment.kind == "reasoning":
+        reasoning_tokens = REASONING_TOKENS.get(reasoning["effort"], REASONING_TOKENS[DEFAULT_EFFORT])
+        if budget is not None:
+            reasoning_tokens = min(reasoning_tokens, budget // 2)
+            budget -= reasoning_tokens
+        summary = None
+        if (
+            reasoning["summary"] is not None
+            and "reasoning_summary" in deployment.capabilities
+            and profile.feature_enabled("reasoning_summary", api.name)
+        ):
+            summary = model.summarize(conversation, seed, reasoning["summary"])
+        sealed_content = None
+        if ENCRYPTED in req.include:
+            sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
+        output.append(objects.reasoning_item(summary, sealed_content))
+
+    tool_turns = step.turns if step is not None else []
+    if step is not None:
+        output.extend(step.items)
+        conversation = conversation + tool_turns
+    if step is not None and step.stop:
+        # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
+        completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
+    else:
+        if step is not None and step.answer is not None:
+            completion = model.truncate(step.answer, budget)
+        else:
+            completion = _complete(req, conversation, budget, seed)
+        notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
+        output.append(objects.message_item(completion.text, complete=not completion.truncated, annotations=notes))
+    status = "incomplete" if completion.truncated else "completed"
+
+    prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
+    response = objects.response_object(
+        response_id=response_id(),
+        created_at=created,
+        completed_at=None if completion.truncated else created,
+        status=status,
+        model=deployment.name,
+        output=output,
+        usage_=objects.usage(input_tokens, completion.tokens + reasoning_tokens, reasoning_tokens),
+        filters=objects.content_filters(api.is_v1, prompt_chars, len(completion.text)),
+        incomplete_reason="max_output_tokens" if completion.truncated else None,
+        reasoning=reasoning,
+        request=req,
+    )
+    own_turns = (*new_turns, *tool_turns, *([model.Turn("assistant", completion.text)] if completion.text else []))
+    record = Record(
+        response=response,
+        input_items=items,
+        turns=own_turns,
+        chain_tokens=prior_tokens + new_tokens + completion.tokens,
+        parent=parent,
+        deployment=deployment.name,
+    )
+    return Run(response=response, record=record, text=completion.text)

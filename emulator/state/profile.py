@@ -1,0 +1,182 @@
+"""Profiles: the data that makes the emulator look like a given set of Azure resources.
+
+A profile is a TOML file (see ``profiles/default.toml``) naming the api-versions that exist,
+the resources (each served on its own port), their regions and deployments, and which api
+flavours accept which features. Keeping this as data lets "unsupported" cells be realistic
+without code changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+DEFAULT_PROFILE = Path(__file__).parent / "profiles" / "default.toml"
+
+V1 = "v1"
+"""The api flavour name of the v1 (next generation) API, as used in feature gates."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deployment(_Frozen):
+    """One model deployment; its ``name`` is what clients send as ``model``."""
+
+    name: str
+    model: str
+    version: str
+    kind: Literal["chat", "reasoning", "image"] = "chat"
+    capabilities: frozenset[str] = frozenset()
+    tokens_per_minute: int | None = None
+    requests_per_minute: int | None = None
+    background_ms: int | None = Field(default=None, ge=0)
+    """How long a background response of this deployment runs (default: the profile's)."""
+
+    @property
+    def served_model(self) -> str:
+        """The dated snapshot name Azure reports in ``x-ms-served-model``."""
+        return f"{self.model}-{self.version}"
+
+    @property
+    def created(self) -> int:
+        """Unix time of the model version date, for the models list."""
+        try:
+            day = datetime.strptime(self.version, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            return 0
+        return int(day.timestamp())
+
+
+class Resource(_Frozen):
+    """An Azure OpenAI resource: one endpoint in one region."""
+
+    name: str
+    region: str
+    region_display: str
+    deployments: tuple[Deployment, ...] = ()
+    _by_name: dict[str, Deployment] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_deployments(self) -> Resource:
+        names = [d.name for d in self.deployments]
+        if len(names) != len(set(names)):
+            raise ValueError(f"resource {self.name!r} has duplicate deployment names")
+        return self
+
+    def model_post_init(self, context: object, /) -> None:
+        self._by_name = {d.name: d for d in self.deployments}
+
+    def deployment(self, name: str) -> Deployment | None:
+        """The deployment called ``name``, or None."""
+        return self._by_name.get(name)
+
+
+class ApiVersions(_Frozen):
+    """Which ``api-version`` values exist and which of them serve Responses."""
+
+    responses: tuple[str, ...]
+    older: tuple[str, ...] = ()
+    v1: tuple[str, ...] = ("v1", "preview")
+
+
+class Defaults(_Frozen):
+    """Defaults applied to deployments that do not set their own limits."""
+
+    tokens_per_minute: int = 150_000
+    requests_per_minute: int = 900
+
+
+class Background(_Frozen):
+    """Background mode timing (azure-facts.md §4.7: queued, then in_progress, then done)."""
+
+    # Long enough that a client can cancel mid-flight on a busy machine, short enough for tests.
+    queued_ms: int = Field(default=200, ge=0)
+    running_ms: int = Field(default=1000, ge=0)
+
+
+class FaultSpec(_Frozen):
+    """The ``[faults]`` profile table: what :mod:`emulator.gateway.faults` injects (none by default)."""
+
+    rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Share of API calls that get a fault."""
+    seed: int = 0
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"429": 4, "500": 1, "503": 2, "slow": 1, "stream_error": 2, "drop": 1}
+    )
+    """Relative weight of each kind; a stream gets any kind, a JSON reply only the plain ones."""
+    retry_after_ms: int = Field(default=50, ge=0)
+    slow_ms: int = Field(default=300, ge=0)
+    deployments: dict[str, float] = Field(default_factory=dict)
+    """Per-deployment rate, overriding ``rate`` (e.g. ``{"o4-mini" = 0.5}``)."""
+
+
+class Profile(_Frozen):
+    """A whole emulator profile."""
+
+    api_versions: ApiVersions
+    resources: tuple[Resource, ...] = Field(min_length=1)
+    features: dict[str, frozenset[str]] = Field(default_factory=dict)
+    feature_regions: dict[str, frozenset[str]] = Field(default_factory=dict)
+    """Features only some regions offer (region names as in resources); absent: everywhere."""
+    defaults: Defaults = Defaults()
+    background: Background = Background()
+    faults: FaultSpec = FaultSpec()
+
+    @model_validator(mode="after")
+    def _unique_resources(self) -> Profile:
+        names = [r.name for r in self.resources]
+        if len(names) != len(set(names)):
+            raise ValueError("duplicate resource names")
+        return self
+
+    def feature_enabled(self, feature: str, api: str) -> bool:
+        """Whether ``feature`` is available on ``api`` ("v1" or a dated version).
+
+        Features not listed are available everywhere.
+        """
+        allowed = self.features.get(feature)
+        return allowed is None or api in allowed
+
+    def feature_in_region(self, feature: str, region: str) -> bool:
+        """Whether ``feature`` is offered in ``region`` (features not listed: everywhere)."""
+        allowed = self.feature_regions.get(feature)
+        return allowed is None or region in allowed
+
+    def resource(self, name: str) -> Resource | None:
+        """The resource called ``name``, or None."""
+        for r in self.resources:
+            if r.name == name:
+                return r
+        return None
+
+
+class ProfileError(ValueError):
+    """A profile file is missing or invalid; the message names the file and the key."""
+
+
+def load_profile(path: str | Path | None = None) -> Profile:
+    """Load and validate a profile (the bundled default when ``path`` is None)."""
+    p = Path(path) if path is not None else DEFAULT_PROFILE
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile {p}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profile {p} is not valid TOML: {exc}") from exc
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ProfileError(f"profile {p} is invalid: {problems}") from exc

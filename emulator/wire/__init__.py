@@ -1,0 +1,1 @@
+"""The service's wire formats: request validation, error bodies, JSON object shapes, SSE, ids."""
