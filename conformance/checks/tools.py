@@ -20,7 +20,7 @@ ANNOTATION_RULE = "response.annotation"
 CHOICE_RULE = "request.tool_choice"
 MAX_CALLS_RULE = "request.max_tool_calls"
 INCLUDE_RULE = "request.include"
-_F = FieldSpec
+_F = FieldSpec.of
 
 HOSTED_CALLS = frozenset({"web_search_call", "code_interpreter_call", "file_search_call", "image_generation_call",
                           "mcp_call", "computer_call"})

@@ -4,7 +4,8 @@ The "model" writes its program deterministically from the latest user message, f
 that fits (documented here because tests and users rely on it):
 
 1. a fenced code block (```` ```python ... ``` ````) is run as written;
-2. "factorial of N" -> ``math.factorial(N)``; "first N primes" -> a sieve;
+2. "contents of NAME.EXT" / "read NAME.EXT" -> print that container file;
+   "factorial of N" -> ``math.factorial(N)``; "first N primes" -> a prime finder;
 3. an arithmetic expression (``123 * 7``) -> ``print(123 * 7)``;
 4. otherwise a one-line greeting.
 
@@ -42,6 +43,7 @@ MAX_CONTAINERS = 32
 _FENCE_RE = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
 _FACTORIAL_RE = re.compile(r"factorial of (\d{1,4})\b", re.I)
 _PRIMES_RE = re.compile(r"first (\d{1,4}) prime", re.I)
+_READ_RE = re.compile(r"(?:contents of|read) ([\w\-]+\.\w+)", re.I)
 _FILE_RE = re.compile(r"\b(file|save|csv)\b", re.I)
 
 
@@ -77,6 +79,8 @@ def program_for(text: str) -> str:
     fenced = _FENCE_RE.search(text)
     if fenced:
         return fenced.group(1).strip() + "\n"
+    if m := _READ_RE.search(text):
+        return f"with open({m.group(1)!r}) as f:\n    print(f.read().strip())\n"
     if m := _FACTORIAL_RE.search(text):
         body, value = "import math\n", f"math.factorial({m.group(1)})"
     elif m := _PRIMES_RE.search(text):

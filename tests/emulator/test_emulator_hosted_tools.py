@@ -65,6 +65,7 @@ def test_the_program_follows_the_prompt():
     assert "primes(5)" in program_for("List the first 5 primes")
     assert program_for("Run this:\n```python\nprint('x')\n```") == "print('x')\n"
     assert 'open("result.csv"' in program_for("compute 2 + 2 and save it as csv")
+    assert "open('result.txt')" in program_for("print the contents of result.txt")
 
 
 # ---- code interpreter over HTTP -------------------------------------------------------------
