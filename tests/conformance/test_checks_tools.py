@@ -9,6 +9,8 @@ import pytest
 
 from conformance.checks import RULES, check_against_request, check_response
 
+#: The rules the tests below feed a broken shape to (test_checks.test_every_rule_has_a_case).
+TESTED_RULES = {"response.annotation", "request.tool_choice", "request.max_tool_calls", "request.include"}
 TEXT = "The Burj Khalifa is 828 metres tall. Saved result.txt."
 
 
