@@ -22,6 +22,7 @@ sessions; at most :data:`MAX_CONTAINERS` live per resource, the oldest is droppe
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ from .. import errors
 from ..filedata import FileData
 from ..ids import item_id
 from ..model import Turn
-from .hosted import _arithmetic
+from .hosted import arithmetic
 from .sandbox import run_python
 from .step import ToolStep
 
@@ -64,6 +65,7 @@ class Containers:
     def create(self) -> Container:
         container_id = "cntr_" + os.urandom(24).hex()
         path = Path(tempfile.mkdtemp(prefix="emulator-container-"))
+        atexit.register(shutil.rmtree, path, True)
         self.live[container_id] = Container(container_id, path)
         while len(self.live) > MAX_CONTAINERS:
             _, old = self.live.popitem(last=False)
@@ -87,7 +89,7 @@ def program_for(text: str) -> str:
         body = ("def primes(n):\n    found = []\n    k = 2\n    while len(found) < n:\n"
                 "        if all(k % p for p in found):\n            found.append(k)\n        k += 1\n    return found\n\n")
         value = f"primes({m.group(1)})"
-    elif found := _arithmetic(text):
+    elif found := arithmetic(text):
         body, value = "", found[0]
     else:
         return 'print("hello from the emulator")\n'
