@@ -112,8 +112,11 @@ def _container(tool: dict[str, Any], index: int, containers: Containers, files: 
     if not isinstance(spec, dict) or spec.get("type") != "auto":
         raise errors.invalid_request(
             "container must be a container id or an object with type 'auto'.", f"tools[{index}].container", "invalid_value")
+    file_ids = spec.get("file_ids") or []
+    if not isinstance(file_ids, list) or not all(isinstance(f, str) for f in file_ids):
+        raise errors.invalid_type(f"tools[{index}].container.file_ids", "an array of strings", type(file_ids).__name__)
     container = containers.create()
-    for file_id in spec.get("file_ids") or []:
+    for file_id in file_ids:
         stored = files.files.get(str(file_id))
         if stored is None:
             raise errors.file_not_found(str(file_id))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .. import errors
 from ..bm25 import Chunk, Index
 from ..ids import item_id
 from ..model import Turn
@@ -73,6 +74,8 @@ def search(query: str, domains: list[str], limit: int = 3) -> list[Document]:
 def _domains(tool: dict[str, Any]) -> list[str]:
     filters = tool.get("filters")
     allowed = filters.get("allowed_domains") if isinstance(filters, dict) else None
+    if allowed is not None and not (isinstance(allowed, list) and all(isinstance(d, str) for d in allowed)):
+        raise errors.invalid_type("tools.filters.allowed_domains", "an array of strings", type(allowed).__name__)
     return [str(d).lower().removeprefix("https://").removeprefix("http://").strip("/") for d in allowed or []]
 
 

@@ -215,3 +215,12 @@ def test_a_custom_tool_input_streams_as_deltas(client):
 def test_custom_tools_are_refused_on_models_without_them(client):
     resp = create(client, model="gpt-4o", input="hi", tools=[GRAMMAR])
     assert resp.status_code == 400 and error_of(resp)["param"] == "tools[0].type" and "gpt-4o" in error_of(resp)["message"]
+
+
+def test_malformed_hosted_tool_options_are_400_not_500(client, eus2):
+    bad_files = {"type": "code_interpreter", "container": {"type": "auto", "file_ids": 7}}
+    resp = create(eus2, model="gpt-4.1", input="compute 1 + 1", tools=[bad_files])
+    assert resp.status_code == 400 and "file_ids" in error_of(resp)["param"]
+    bad_domains = {"type": "web_search", "filters": {"allowed_domains": 7}}
+    resp = create(client, input="What is the tallest building?", tools=[bad_domains])
+    assert resp.status_code == 400 and "allowed_domains" in error_of(resp)["param"]
