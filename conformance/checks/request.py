@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from conformance.checks._base import Violation, is_int, join
+from conformance.checks.tools import check_tool_rules
 
 __all__ = ["check_against_request"]
 
@@ -25,10 +26,12 @@ def check_against_request(request: Mapping[str, Any], body: Any, *, where: str =
     that stops at the limit is `incomplete` with reason `max_output_tokens`, never `completed`
     past it. The echoed `max_output_tokens` is the request's.
     """
-    limit = request.get("max_output_tokens")
-    if not is_int(limit) or not isinstance(body, dict):
+    if not isinstance(body, dict):
         return []
-    found: list[Violation] = []
+    found: list[Violation] = check_tool_rules(request, body, where)
+    limit = request.get("max_output_tokens")
+    if not is_int(limit):
+        return found
     echoed = body.get("max_output_tokens", limit)
     if echoed != limit:
         what = f"the response echoes max_output_tokens {echoed!r}, the request sent {limit}"

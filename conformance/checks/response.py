@@ -27,6 +27,7 @@ from conformance.checks._base import (
     join,
     json_type,
 )
+from conformance.checks.tools import TOOL_ITEM_CHECKS, check_annotations
 
 __all__ = ["RESPONSE_STATUSES", "check_output_item", "check_response"]
 
@@ -357,7 +358,7 @@ def _check_message(item: dict[str, Any], where: str, final: bool) -> list[Violat
 def _check_message_part(part: Any, where: str) -> list[Violation]:
     if not isinstance(part, dict) or not isinstance(part.get("type"), str):
         return [Violation(where, "a content part must be an object with a string type", _ITEM_RULE)]
-    return _item_fields(part, where, _PART_FIELDS.get(part["type"], {}))
+    return _item_fields(part, where, _PART_FIELDS.get(part["type"], {})) + check_annotations(part, where)
 
 
 def _check_function_call(item: dict[str, Any], where: str, final: bool) -> list[Violation]:
@@ -392,4 +393,5 @@ _ITEM_CHECKS: Mapping[str, Callable[[dict[str, Any], str, bool], list[Violation]
     "message": _check_message,
     "function_call": _check_function_call,
     "reasoning": _check_reasoning,
+    **TOOL_ITEM_CHECKS,
 }

@@ -12,6 +12,7 @@ RULES: Mapping[str, str] = {
     "response.status": "status is one the SDK knows: completed, failed, in_progress, cancelled, queued, incomplete",
     "response.status_consistency": "completed: no error or incomplete_details; incomplete: a reason; failed: an error",
     "response.output_item": "items have a string type; message, function_call and reasoning items are well formed",
+    "response.annotation": "url_citation and container_file_citation annotations have their fields and indices inside the text",
     "response.arguments_json": "a finished function_call's arguments parse as JSON",
     "response.output_text": "an output_text field equals the concatenated output_text parts",
     "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
@@ -19,6 +20,9 @@ RULES: Mapping[str, str] = {
     "response.reasoning_tokens": "a response with reasoning summary or text counts reasoning_tokens above 0",
     # check_against_request (the request is known: conformance.client.wiretap, expect.conformant_response)
     "request.max_output_tokens": "output_tokens stay within the request's max_output_tokens, which the response echoes",
+    "request.tool_choice": "tool_choice none calls no tool; required, a named tool or allowed_tools are obeyed",
+    "request.max_tool_calls": "the response makes no more built-in tool calls than max_tool_calls",
+    "request.include": "included code_interpreter_call.outputs and web_search_call.action.sources are present",
     # check_stream
     "stream.empty": "the stream has at least one event",
     "stream.event_shape": "each event is a JSON object with a string type",

@@ -43,6 +43,10 @@ def _f(id: str, title: str, seed: Optional[str] = None, needs: tuple[str, ...] =
 #: Subjects shared by features built on the same request.
 _STREAM = ("stream",)
 _BACKGROUND = ("background",)
+_WEB_SEARCH = ("tool:web_search", "tool:web_search_preview", "include:web_search_call.action.sources")
+_CODE = ("tool:code_interpreter", "include:code_interpreter_call.outputs")
+WEB_SEARCH_DOC = "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/web-search"
+REASONING_DOC = "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/reasoning"
 
 
 _ALL = [
@@ -75,8 +79,17 @@ _ALL = [
     _f("tools.mcp", "Remote MCP server", "responses-mcp-aoai-v1.py", ("mcp",), "1.80.0", subjects=("tool:mcp",)),
     _f("tools.mcp.approval", "Remote MCP approval flow", "responses-mcp-entra-aoai-v1.py", ("mcp",), "1.80.0", subjects=("tool:mcp", "input:mcp_approval_response")),
     _f("tools.image_generation", "Image generation tool (gpt-image-1)", "responses-image-generate-aoai-v1.py", ("image_generation",), "1.80.0", subjects=("tool:image_generation",)),
-    _f("tools.web_search", "Web search tool (probe)", subjects=("tool:web_search", "tool:web_search_preview", "include:web_search_call.action.sources")),
-    _f("tools.code_interpreter", "Code interpreter tool (probe)", None, (), "1.80.0", subjects=("tool:code_interpreter", "include:code_interpreter_call.outputs")),
+    _f("tools.web_search", "Web search: web_search_call with a search action, sources included, url_citation annotations", doc=WEB_SEARCH_DOC, subjects=_WEB_SEARCH),
+    _f("tools.web_search.stream", "Web search streamed: in_progress, searching, completed", None, (), "1.80.0", doc=WEB_SEARCH_DOC, subjects=(*_WEB_SEARCH, *_STREAM)),
+    _f("tools.code_interpreter", "Code interpreter: code run in an auto container, logs included", None, (), "1.80.0", subjects=_CODE),
+    _f("tools.code_interpreter.container", "Code interpreter: an explicit container id keeps its files; generated files cited", None, (), "1.80.0", subjects=_CODE),
+    _f("tools.code_interpreter.stream", "Code interpreter streamed: in_progress, code deltas, interpreting, completed", None, (), "1.80.0", subjects=(*_CODE, *_STREAM)),
+    _f("tools.tool_choice.required", "tool_choice required: the model must call a tool", None, ("function_calling",), subjects=("tool_choice", "tool:function")),
+    _f("tools.tool_choice.none", "tool_choice none: no tool is called though tools are offered", None, ("function_calling",), subjects=("tool_choice", "tool:function")),
+    _f("tools.tool_choice.allowed_tools", "tool_choice allowed_tools: only the listed tools are called", None, ("function_calling",), "1.99.0", subjects=("tool_choice", "tool:function")),
+    _f("tools.max_tool_calls", "max_tool_calls caps the built-in tool calls of a response", None, (), "1.99.0", doc=WEB_SEARCH_DOC, subjects=("max_tool_calls", *_WEB_SEARCH)),
+    _f("tools.custom", "Custom (free-form) tools: custom_tool_call input, custom_tool_call_output answered", None, ("function_calling",), "1.99.0",
+       doc=REASONING_DOC, subjects=("tool:custom", "tool_choice", "input:custom_tool_call_output")),
     # --- background mode
     _f("background", "Background mode: queued, polled to completion", "responses-background-aoai-v1.py", ("background",), "1.80.0", subjects=_BACKGROUND),
     _f("background.cancel", "Background mode: cancel", None, ("background",), "1.80.0", subjects=(*_BACKGROUND, "route:POST /responses/{id}/cancel")),

@@ -85,10 +85,10 @@ async def create(call: Call) -> Reply:
             raise errors.previous_response_not_found(req.previous_response_id)
         context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
-    check_tools(req.tools, call.api, call.state.profile, call.resource)
+    check_tools(req.tools, call.api, call.state.profile, call.resource, deployment.model)
     step = await run_tools(
         ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],
-                    call.request.headers.get(IMAGE_DEPLOYMENT_HEADER))
+                    call.request.headers.get(IMAGE_DEPLOYMENT_HEADER), call.state.containers[call.resource.name])
     )
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,

@@ -88,6 +88,8 @@ def turn_of(item: dict[str, Any], images_info: Mapping[str, Described] | None = 
         return Turn(item.get("role", "user"), text, images, seen)
     if kind == "function_call":
         return Turn("assistant", f"{item.get('name', '')}({item.get('arguments', '')})")
+    if kind == "custom_tool_call":
+        return Turn("assistant", f"{item.get('name', '')}({item.get('input', '')})")
     if kind in ("function_call_output", "custom_tool_call_output", "computer_call_output"):
         output = item.get("output")
         if isinstance(output, str):

@@ -13,6 +13,7 @@ from emulator.engine.background import Jobs
 from emulator.engine.context import DEFAULT_CONTEXT_TOKENS
 from emulator.gateway.faults import Injector
 from emulator.state.filedata import FileData
+from emulator.engine.tools.code_interpreter import Containers
 from emulator.wire.headers import HeaderBuilder
 from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
 from emulator.state.profile import FaultSpec, Profile, Resource, load_profile
@@ -52,6 +53,8 @@ class EmulatorState:
     """Larger request bodies get a 413 (limits.py)."""
     file_data: dict[str, FileData] = field(init=False)
     """Per resource: uploaded files and vector stores (file search)."""
+    containers: dict[str, Containers] = field(init=False)
+    """Per resource: code interpreter containers (tools/code_interpreter.py)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
     background_ms: int | None = None
@@ -69,6 +72,7 @@ class EmulatorState:
         self.faults = Injector(self.fault_spec or self.profile.faults)
         self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
         self.file_data = {r.name: FileData() for r in self.profile.resources}
+        self.containers = {r.name: Containers() for r in self.profile.resources}
 
     @classmethod
     def create(

@@ -128,6 +128,8 @@ class Profile(_Frozen):
     features: dict[str, frozenset[str]] = Field(default_factory=dict)
     feature_regions: dict[str, frozenset[str]] = Field(default_factory=dict)
     """Features only some regions offer (region names as in resources); absent: everywhere."""
+    tool_models: dict[str, frozenset[str]] = Field(default_factory=dict)
+    """Tool types only some models take (model names as in deployments); absent: every model."""
     defaults: Defaults = Defaults()
     background: Background = Background()
     faults: FaultSpec = FaultSpec()
@@ -151,6 +153,11 @@ class Profile(_Frozen):
         """Whether ``feature`` is offered in ``region`` (features not listed: everywhere)."""
         allowed = self.feature_regions.get(feature)
         return allowed is None or region in allowed
+
+    def tool_for_model(self, tool_type: str, model: str) -> bool:
+        """Whether deployments of ``model`` take tools of ``tool_type`` (types not listed: all)."""
+        allowed = self.tool_models.get(tool_type)
+        return allowed is None or model in allowed
 
     def resource(self, name: str) -> Resource | None:
         """The resource called ``name``, or None."""

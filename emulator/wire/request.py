@@ -327,7 +327,7 @@ def _parse_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
             raise errors.missing_parameter(f"tools[{i}].type")
         if not isinstance(tool["type"], str):
             raise errors.invalid_type(f"tools[{i}].type", "a string", json_type(tool["type"]))
-        if tool["type"] == "function" and not isinstance(tool.get("name"), str):
+        if tool["type"] in ("function", "custom") and not isinstance(tool.get("name"), str):
             raise errors.missing_parameter(f"tools[{i}].name")
     return tools
 

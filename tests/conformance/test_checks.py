@@ -557,5 +557,9 @@ def test_every_rule_has_a_case() -> None:
         from .test_checks_wire import TESTED_RULES as WIRE_RULES
     except ImportError:
         from test_checks_wire import TESTED_RULES as WIRE_RULES  # type: ignore[no-redef]
-    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES} | WIRE_RULES
+    try:
+        from .test_checks_tools import TESTED_RULES as TOOL_RULES
+    except ImportError:
+        from test_checks_tools import TESTED_RULES as TOOL_RULES  # type: ignore[no-redef]
+    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES} | WIRE_RULES | TOOL_RULES
     assert tested == set(RULES)

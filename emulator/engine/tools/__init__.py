@@ -7,7 +7,7 @@ lives in its own module; :mod:`.gates` decides which tools an api-version or reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.wire import errors
@@ -16,7 +16,9 @@ from emulator.state.filedata import FileData
 from emulator.state.profile import Resource
 from emulator.wire.request import CreateRequest
 from emulator.state.store import Record
-from emulator.engine.tools import file_search, function, hosted, image, mcp
+from emulator.engine.tools import code_interpreter, custom, file_search, function, image, mcp, web_search
+from emulator.engine.tools.choice import decide
+from emulator.engine.tools.code_interpreter import Containers
 from emulator.engine.tools.gates import check_tools
 from emulator.engine.tools.step import ToolStep
 
@@ -31,6 +33,8 @@ class ToolContext:
     files: FileData
     image_deployment: str | None
     """The ``x-ms-oai-image-generation-deployment`` header, if sent."""
+    containers: Containers = field(default_factory=Containers)
+    """The resource's code interpreter containers."""
 
 
 def _user_text(req: CreateRequest) -> str | None:
@@ -51,12 +55,6 @@ def _chain_outputs(parent: Record | None) -> list[dict[str, Any]]:
         items = list(node.response.get("output", [])) + list(node.input_items) + items
         node = node.parent
     return items
-
-
-def _forced_type(tool_choice: Any) -> str | None:
-    if isinstance(tool_choice, dict):
-        return str(tool_choice.get("type"))
-    return None
 
 
 async def _approvals(ctx: ToolContext, mcp_tools: list[dict[str, Any]]) -> ToolStep | None:
@@ -99,39 +97,63 @@ def _image(ctx: ToolContext, tool: dict[str, Any], text: str) -> ToolStep:
 
 
 async def run_tools(ctx: ToolContext) -> ToolStep | None:
-    """The tool step of this turn, or None when the model just answers in text."""
+    """The tool step of this turn, or None when the model just answers in text.
+
+    ``tool_choice`` narrows the tools (:mod:`.choice`); hosted tools run whenever they are
+    offered and the latest input is a user message; ``max_tool_calls`` caps the hosted
+    (built-in) calls of the response, as OpenAI documents it; functions and custom tools are
+    called when mentioned or when the choice requires a call.
+    """
     req = ctx.req
-    if not req.tools or req.tool_choice == "none":
+    chosen = decide(req.tools, req.tool_choice)
+    if not req.tools or chosen.mode == "none":
         return None
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for tool in req.tools:
+    for tool in chosen.tools:
         by_type.setdefault(str(tool.get("type")), []).append(tool)
-    followup = await _approvals(ctx, by_type.get("mcp", []))
+    followup = await _approvals(ctx, [t for t in req.tools if t.get("type") == "mcp"])
     if followup is not None:
         return followup
     text = _user_text(req)
     if text is None:
         return None
-    forced = _forced_type(req.tool_choice)
-    hosted_ok = lambda kind: forced in (None, kind)  # noqa: E731
     step = ToolStep()
     include = set(req.include)
-    for tool in by_type.get("file_search", []) if hosted_ok("file_search") else []:
-        step.extend(file_search.search(tool, text, ctx.files, "file_search_call.results" in include))
+    budget = req.max_tool_calls
+
+    def room() -> int | None:
+        return None if budget is None else budget - len(step.items)
+
+    def has_room() -> bool:
+        left = room()
+        return left is None or left > 0
+
+    for tool in by_type.get("file_search", []):
+        if has_room():
+            step.extend(file_search.search(tool, text, ctx.files, "file_search_call.results" in include))
     for kind in ("web_search", "web_search_preview"):
-        for _tool in by_type.get(kind, []) if hosted_ok(kind) else []:
-            step.extend(hosted.web_search(text, "web_search_call.action.sources" in include))
-    for _tool in by_type.get("code_interpreter", []) if hosted_ok("code_interpreter") else []:
-        step.extend(hosted.code_interpreter(text, "code_interpreter_call.outputs" in include))
-    for tool in by_type.get("image_generation", []) if hosted_ok("image_generation") else []:
-        step.extend(_image(ctx, tool, text))
-    for tool in by_type.get("mcp", []) if hosted_ok("mcp") else []:
-        step.extend(await mcp.first_turn(tool, text, _listed_before(ctx, tool.get("server_label"))))
-    if not step.items and forced in (None, "function", "allowed_tools"):
-        calls = function.choose(req.tools, req.tool_choice, text, req.parallel_tool_calls)
-        for tool in calls:
-            item = function.call_item(tool, text)
+        for tool in by_type.get(kind, []):
+            if has_room():
+                step.extend(web_search.run(tool, text, include, room()))
+    for tool in by_type.get("code_interpreter", []):
+        if has_room():
+            index = req.tools.index(tool)
+            step.extend(await code_interpreter.run(tool, index, text, "code_interpreter_call.outputs" in include,
+                                                   ctx.containers, ctx.files))
+    for tool in by_type.get("image_generation", []):
+        if has_room():
+            step.extend(_image(ctx, tool, text))
+    for tool in by_type.get("mcp", []):
+        if has_room():
+            step.extend(await mcp.first_turn(tool, text, _listed_before(ctx, tool.get("server_label"))))
+    if not step.items:
+        mode = chosen.forced or chosen.mode
+        calls = function.choose(chosen.tools, mode, text, req.parallel_tool_calls)
+        items = [function.call_item(tool, text) for tool in calls]
+        if not items:
+            items = [custom.call_item(tool, text) for tool in custom.choose(chosen.tools, mode, text)]
+        for item in items:
             step.items.append(item)
             step.turns.append(turn_of(item))  # type: ignore[arg-type]
-        step.stop = bool(calls)
+        step.stop = bool(items)
     return step if step.items or step.answer is not None else None

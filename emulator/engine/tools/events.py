@@ -28,7 +28,7 @@ _PHASES: dict[str, tuple[str, ...]] = {
     "mcp_list_tools": (),
     "mcp_call": (),
 }
-TOOL_ITEM_TYPES = frozenset({"function_call", "mcp_approval_request", *_PHASES})
+TOOL_ITEM_TYPES = frozenset({"function_call", "custom_tool_call", "mcp_approval_request", *_PHASES})
 
 
 def _slices(text: str) -> list[str]:
@@ -44,6 +44,8 @@ def opened(item: dict[str, Any]) -> dict[str, Any]:
     kind = item["type"]
     if kind == "function_call":
         return {**item, "status": "in_progress", "arguments": ""}
+    if kind == "custom_tool_call":
+        return {**item, "status": "in_progress", "input": ""}
     if kind == "mcp_call":
         return {**item, "status": "in_progress", "arguments": "", "output": None, "error": None}
     if kind == "mcp_list_tools":
@@ -71,6 +73,11 @@ def item_events(index: int, item: dict[str, Any]) -> Iterator[Event]:
     ref = {"item_id": item["id"], "output_index": index}
     if kind == "function_call":
         yield from _arguments("function_call_arguments", ref, item["arguments"])
+        return
+    if kind == "custom_tool_call":
+        for delta in _slices(item["input"]):
+            yield {"type": "response.custom_tool_call_input.delta", **ref, "delta": delta, "obfuscation": _obfuscation(delta)}
+        yield {"type": "response.custom_tool_call_input.done", **ref, "input": item["input"]}
         return
     if kind not in _PHASES:
         return

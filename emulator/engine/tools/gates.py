@@ -23,10 +23,12 @@ FEATURE_OF_TOOL = {
 }
 
 
-def check_tools(tools: list[dict[str, Any]], api: Api, profile: Profile, resource: Resource) -> None:
-    """Raise Azure's 400 for the first tool the api-version or region does not offer."""
+def check_tools(tools: list[dict[str, Any]], api: Api, profile: Profile, resource: Resource, model: str | None = None) -> None:
+    """Raise Azure's 400 for the first tool the api-version, region or model does not offer."""
     for index, tool in enumerate(tools):
         kind = str(tool.get("type"))
+        if model is not None and not profile.tool_for_model(kind, model):
+            raise errors.tool_not_supported(kind, index, f"with model {model}")
         feature = FEATURE_OF_TOOL.get(kind)
         if feature is None:
             continue
