@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import background, errors, files, identity, models, responses, stream, vector_stores, versions
+from . import background, conversations, errors, files, identity, models, responses, stream, vector_stores, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
@@ -41,6 +41,10 @@ API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     *vector_stores.ROUTES,
 )
 PREFIXES: tuple[tuple[str, versions.Flavour], ...] = (("/openai/v1", "v1"), ("/openai", "dated"))
+#: A Foundry project endpoint serves the v1 API below its own path, and the Conversations API
+#: besides (learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview).
+PROJECT_PREFIX = "/api/projects/{project}/openai/v1"
+PROJECT_ROUTES = (*API_ROUTES, *conversations.ROUTES)
 
 
 def _json(status: int, body: Any, headers: dict[str, str]) -> JSONResponse:
@@ -107,7 +111,7 @@ def create_app(state: EmulatorState) -> Starlette:
 
     async def not_found(request: Request, exc: Exception) -> Response:
         # Unknown path or method: Azure's gateway 404 (azure-facts.md §6.1).
-        meta = ReplyMeta(state.resource_for(request.scope), v1=request.url.path.startswith("/openai/v1/"))
+        meta = ReplyMeta(state.resource_for(request.scope), v1="/openai/v1/" in request.url.path)
         meta.client_request_id = request.headers.get("x-ms-client-request-id")
         return _fail(state, errors.resource_not_found(), meta)
 
@@ -123,6 +127,8 @@ def create_app(state: EmulatorState) -> Starlette:
     for prefix, flavour in PREFIXES:
         for path, method, handler, is_responses in API_ROUTES:
             routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses), methods=[method]))
+    for path, method, handler, is_responses in PROJECT_ROUTES:
+        routes.append(Route(PROJECT_PREFIX + path, _endpoint(state, handler, "v1", is_responses), methods=[method]))
 
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import background, context, errors, schema, sealed, vision
+from . import background, context, conversations, errors, schema, sealed, vision
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -74,6 +74,11 @@ async def create(call: Call) -> Reply:
     elif req.stream and call.state.streamer is None:
         raise errors.streaming_not_implemented()
     parent: Record | None = None
+    conversation = None
+    if req.conversation is not None:
+        if not call.conversations_served:
+            raise errors.unsupported_parameter("conversation")
+        conversation, parent = conversations.as_parent(call, req.conversation, deployment.name)
     if req.previous_response_id is not None:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
@@ -90,6 +95,8 @@ async def create(call: Call) -> Reply:
         images=images, step=step,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
+    if conversation is not None:
+        conversations.extend(conversation, run.record.input_items, run.response)
     if req.background:
         return background.start(call, req, run, deployment)
     if req.store:
