@@ -461,8 +461,8 @@ def _default_key_env(resource: ResourceSpec, defaults: "Defaults") -> str:
 
 
 def _default_scope(resource: ResourceSpec, defaults: "Defaults") -> str:
-    if _is_project(resource) and "entra_scope" not in defaults.model_fields_set:
-        return PROJECT_SCOPE
+    if _is_project(resource):
+        return PROJECT_SCOPE  # a project's own audience; a resource's `entra_scope` overrides it
     return defaults.entra_scope
 
 
