@@ -40,6 +40,11 @@ def _response_is_ours(client: Any, response_id: str) -> bool:
     return is_tagged_response(body)
 
 
+def _conversation_is_ours(client: Any, conversation_id: str) -> bool:
+    body = client.get(f"/conversations/{conversation_id}", cast_to=object)
+    return is_tagged_response(body)  # the same metadata tag as responses
+
+
 def _files(client: Any) -> Iterator[str]:
     for item in client.files.list():
         if str(getattr(item, "filename", "")).startswith(NAME_PREFIX):
@@ -59,7 +64,7 @@ KINDS: dict[str, Kind] = {
         Kind("file", "files", lambda c, i: c.files.delete(i), _files),
         Kind("vector_store", "vector_stores", lambda c, i: vector_stores(c).delete(i), _vector_stores),
         # Conversations cannot be listed: the journal names them, like stored responses.
-        Kind("conversation", "conversations", lambda c, i: c.conversations.delete(i)),
+        Kind("conversation", "conversations", lambda c, i: c.conversations.delete(i), None, _conversation_is_ours),
     )
 }
 

@@ -46,3 +46,23 @@ def test_a_compatible_servers_key_host_and_a_project_name_are_scrubbed_from_a_re
     uri = scrubber.scrub_request(project).uri
     assert "secret-proj" not in uri and "acct" not in uri and uri.endswith("/api/projects/PROJECT/openai/v1/conversations/c1")
     assert scrub_patterns(uri.encode()) == uri.encode(), "scrubbing a scrubbed path changes nothing"
+
+
+def test_conversations_the_suite_creates_carry_its_tag_and_cleanup_checks_it():
+    from conformance.created import KINDS, created_by
+    from conformance.tagging import METADATA_KEY, SUITE_TAG, tag_body
+
+    tagged = json.loads(tag_body("POST", "/api/projects/p/openai/v1/conversations", b'{"metadata": {"a": "b"}}'))
+    assert tagged["metadata"] == {"a": "b", METADATA_KEY: SUITE_TAG}
+    kind, object_id = created_by("POST", "/conversations", 200, {"id": "conv_1", "object": "conversation"})
+    assert (kind.name, object_id) == ("conversation", "conv_1")
+
+    class Client:
+        def __init__(self, metadata):
+            self.metadata = metadata
+
+        def get(self, path, cast_to):
+            return {"id": path.rsplit("/", 1)[1], "metadata": self.metadata}
+
+    assert KINDS["conversation"].is_ours(Client({METADATA_KEY: SUITE_TAG}), "conv_1")
+    assert not KINDS["conversation"].is_ours(Client({}), "conv_1"), "a user's own conversation is left alone"
