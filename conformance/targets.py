@@ -79,6 +79,15 @@ class DeploymentSpec(_Strict):
     version: Optional[str] = None
     capabilities: list[Capability] = []
 
+    @field_validator("name")
+    @classmethod
+    def _name_fits_a_file_name(cls, value: str) -> str:
+        # The name is part of the target id, hence of cassette file names.
+        if "/" in value or "\\" in value or any(c.isspace() for c in value):
+            raise ValueError(f"{value!r}: a deployment name has no '/', '\\' or spaces (it names cassette files); "
+                             "serve a model such as 'Qwen/Qwen3-8B' under a plain name and give it as `model`")
+        return value
+
 
 class ResourceSpec(_Strict):
     name: str = Field(min_length=1)

@@ -142,3 +142,10 @@ def test_azure_only_features_are_not_applicable_elsewhere_and_conversations_not_
     reason = features.get("conversations").applies_to("resource")
     assert reason is not None and "learn.microsoft.com/en-us/answers/a/12821516" in reason
     assert features.get("conversations").applies_to("project") is None
+
+
+def test_a_deployment_name_with_a_slash_is_refused_with_the_fix(tmp_path):
+    text = OTHERS.format(api='["v1"]', auth='["key"]').replace('name = "qwen"', 'name = "Qwen/Qwen3-8B"').replace(
+        'deployment = ["qwen"]', 'deployment = ["Qwen/Qwen3-8B"]')
+    with pytest.raises(TargetsError, match=r"a deployment name has no '/'.*serve a model such as"):
+        load_targets(write(tmp_path, text))
