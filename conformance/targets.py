@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,11 +91,11 @@ class DeploymentSpec(_Strict):
 
 class ResourceSpec(_Strict):
     name: str = Field(min_length=1)
+    provider: Provider = "azure"  # before `endpoint`: its validator reads it
     #: azure: the resource's (or Foundry project's) base URL; compatible: the server's base URL
     #: including its version prefix (e.g. http://127.0.0.1:8000/v1); openai: optional.
     endpoint: Optional[str] = None
     region: Optional[str] = Field(default=None, min_length=1)
-    provider: Provider = "azure"
     key_env: Optional[str] = None
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
@@ -115,7 +115,7 @@ class ResourceSpec(_Strict):
 
     @field_validator("endpoint")
     @classmethod
-    def _endpoint_is_url(cls, value: Optional[str]) -> Optional[str]:
+    def _endpoint_is_url(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
         if value is None:
             return None
         if not value.startswith(("https://", "http://", EMULATOR_SCHEME)):
@@ -123,6 +123,8 @@ class ResourceSpec(_Strict):
                 "must start with https:// (e.g. https://my-resource.openai.azure.com) "
                 f"or {EMULATOR_SCHEME}<resource> for the embedded emulator"
             )
+        if info.data.get("provider", "azure") == "azure" and not value.startswith(EMULATOR_SCHEME):
+            check_base_url(value)
         return value.rstrip("/")
 
     @model_validator(mode="after")
@@ -138,10 +140,7 @@ class ResourceSpec(_Strict):
             raise ValueError(f"provider {self.provider!r} needs an `endpoint`, e.g. {example}")
         if self.region is None and self.provider == "azure":
             raise ValueError("an Azure resource needs a `region` (shown in target ids and the report)")
-        if self.provider == "azure":
-            if not self.endpoint.startswith(EMULATOR_SCHEME):
-                check_base_url(self.endpoint)
-        elif self.endpoint.startswith(EMULATOR_SCHEME):
+        if self.provider != "azure" and self.endpoint.startswith(EMULATOR_SCHEME):
             raise ValueError(f"{EMULATOR_SCHEME} endpoints are Azure resources: use provider = \"azure\" (the default)")
         if self.provider == "openai" and self.endpoint != OPENAI_BASE_URL and not is_loopback(self.endpoint):
             raise ValueError(f"provider 'openai' is {OPENAI_BASE_URL}; for another server use provider = \"compatible\"")
