@@ -324,9 +324,10 @@ class Target:
     @property
     def id(self) -> str:
         """Stable and readable: used in test ids, cassette names and the report. Targets other
-        than Azure resources carry their kind first (`project-v1-key-gpt-4o@swedencentral`)."""
-        prefix = "" if self.kind == "resource" else f"{self.kind}-"
-        return f"{prefix}{self.api_label}-{self.auth}-{self.deployment}@{self.region}"
+        than Azure resources serve the v1 API only, so their kind stands in for the api label
+        (`project-key-gpt-4o@swedencentral`), and `-k v1-key` still selects resources only."""
+        api = self.api_label if self.kind == "resource" else self.kind
+        return f"{api}-{self.auth}-{self.deployment}@{self.region}"
 
     @property
     def on_emulator(self) -> bool:

@@ -104,7 +104,7 @@ def test_suites_run_through_provider_compatible_and_every_feature_gets_a_verdict
     report = json.loads((report_dir / "compat.json").read_text())
 
     (target,) = report["targets"]
-    assert (target["id"], target["kind"], target["source"]) == ("compatible-v1-key-gpt-4o@local", "compatible", "compatible")
+    assert (target["id"], target["kind"], target["source"]) == ("compatible-key-gpt-4o@local", "compatible", "compatible")
     cells = {row["feature"]: row for row in report["rows"] if row["target"] == target["id"]}
     asked = {"responses.create", "responses.stream", "responses.retrieve", "errors.auth", "errors.deployment_not_found",
              "errors.api_version", "errors.response_not_found", "conversations"}
@@ -115,10 +115,10 @@ def test_suites_run_through_provider_compatible_and_every_feature_gets_a_verdict
     # It has no Conversations API and keeps no responses: a verdict that says so, not a skip.
     assert cells["conversations"]["verdict"] in ("failed", "unsupported")
     assert cells["responses.retrieve"]["verdict"] in ("failed", "unsupported")
-    assert "PASSED suites/test_responses.py::test_create_returns_a_completed_response_with_text[compatible-v1-key-gpt-4o@local]" in out
-    assert "PASSED suites/test_streaming.py::test_stream_deltas_add_up_to_the_completed_response[compatible-v1-key-gpt-4o@local]" in out
+    assert "PASSED suites/test_responses.py::test_create_returns_a_completed_response_with_text[compatible-key-gpt-4o@local]" in out
+    assert "PASSED suites/test_streaming.py::test_stream_deltas_add_up_to_the_completed_response[compatible-key-gpt-4o@local]" in out
 
     for file in report_dir.rglob("*"):
         if file.is_file():
             assert KEY not in file.read_text(errors="replace"), f"the server's key is in {file.name}"
-    assert not list((ROOT / "cassettes").rglob("*compatible-v1-key*")), "a live run without --record-mode writes no cassettes"
+    assert not list((ROOT / "cassettes").rglob("*compatible-key*")), "a live run without --record-mode writes no cassettes"

@@ -68,7 +68,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_a_foundry_project_is_a_v1_target_with_its_own_kind_id_and_scope(tmp_path):
     targets = load_targets(write(tmp_path, PROJECT.format(api='["v1"]')))
-    assert [t.id for t in targets] == ["project-v1-key-gpt-4o@swedencentral", "project-v1-entra-gpt-4o@swedencentral"]
+    assert [t.id for t in targets] == ["project-key-gpt-4o@swedencentral", "project-entra-gpt-4o@swedencentral"]
     assert {t.kind for t in targets} == {"project"}
     assert targets[0].endpoint_path == "/api/projects/halcyon"
     assert targets[1].entra_scope == PROJECT_SCOPE == "https://ai.azure.com/.default"
@@ -88,8 +88,8 @@ def test_a_pasted_project_openai_path_names_the_base_url(tmp_path):
 def test_openai_and_compatible_targets_default_their_endpoint_key_and_region(tmp_path):
     targets = load_targets(write(tmp_path, OTHERS.format(api='["v1"]', auth='["key"]')))
     oai, local = targets
-    assert (oai.id, oai.kind, oai.endpoint, oai.key_env) == ("openai-v1-key-gpt-4.1-mini@openai", "openai", OPENAI_BASE_URL, "OPENAI_API_KEY")
-    assert (local.id, local.kind, local.endpoint, local.key_env) == ("compatible-v1-key-qwen@local", "compatible", "http://127.0.0.1:8000/v1", "")
+    assert (oai.id, oai.kind, oai.endpoint, oai.key_env) == ("openai-key-gpt-4.1-mini@openai", "openai", OPENAI_BASE_URL, "OPENAI_API_KEY")
+    assert (local.id, local.kind, local.endpoint, local.key_env) == ("compatible-key-qwen@local", "compatible", "http://127.0.0.1:8000/v1", "")
     assert key_for(local, environ={}) == NO_KEY, "a compatible server without key_env takes no key"
     with pytest.raises(CredentialError, match="OPENAI_API_KEY=sk-"):
         key_for(oai, environ={})
