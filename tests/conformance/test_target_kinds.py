@@ -149,3 +149,17 @@ def test_a_deployment_name_with_a_slash_is_refused_with_the_fix(tmp_path):
         'deployment = ["qwen"]', 'deployment = ["Qwen/Qwen3-8B"]')
     with pytest.raises(TargetsError, match=r"a deployment name has no '/'.*serve a model such as"):
         load_targets(write(tmp_path, text))
+
+
+def test_cleanup_reaches_other_kinds_with_their_own_client_and_key(tmp_path, monkeypatch):
+    from conformance import cleanup
+    from conformance.cassettes.scrub import Scrubber
+
+    oai, local = load_targets(write(tmp_path, OTHERS.format(api='["v1"]', auth='["key"]')))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-" + "x" * 40)
+    secrets = Scrubber()
+    oai_client = cleanup._client(oai, secrets)
+    local_client = cleanup._client(local, secrets)
+    assert str(oai_client.base_url) == "https://api.openai.com/v1/" and type(oai_client) is openai.OpenAI
+    assert str(local_client.base_url) == "http://127.0.0.1:8000/v1/" and local_client.api_key == NO_KEY
+    assert secrets.scrub_text("key sk-proj-" + "x" * 40) == "key <SECRET>", "the key it used is known to the scrubber"
