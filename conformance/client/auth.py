@@ -52,12 +52,28 @@ def api_key(target: Target, environ: Optional[dict[str, str]] = None) -> str:
     env = os.environ if environ is None else environ
     value = env.get(target.key_env, "").strip()
     if not value:
+        if target.provider == "openai":
+            raise CredentialError(
+                f"resource {target.resource!r} (provider 'openai') needs an OpenAI API key: export "
+                f"{target.key_env}=sk-... (platform.openai.com, API keys; the targets file's key_env names the variable)"
+            )
         raise CredentialError(
             f"resource {target.resource!r} uses key auth but the environment variable {target.key_env} "
             f"is not set: export {target.key_env}=<the resource's key> "
             "(the targets file's key_env names the variable)"
         )
     return value
+
+
+#: What a compatible server without a key (key_env unset) is sent: the SDK needs some key.
+NO_KEY = "no-key"
+
+
+def key_for(target: Target, environ: Optional[dict[str, str]] = None) -> str:
+    """The key for a real target; a compatible server named without `key_env` takes none."""
+    if target.provider == "compatible" and not target.key_env:
+        return NO_KEY
+    return api_key(target, environ)
 
 
 def _credential_hint(exc: Exception) -> CredentialError:

@@ -7,6 +7,10 @@
 | v1    | key   | OpenAI(api_key, base_url=.../openai/v1/, default_query)               |
 | v1    | entra | OpenAI(api_key=<token provider>) on SDKs >= 1.106, else                |
 |       |       | AzureOpenAI(base_url, azure_ad_token_provider, api_version=<query>)    |
+
+A Foundry project endpoint is a v1 target whose endpoint carries `/api/projects/<p>`, so the
+same v1 clients serve it. `provider = "openai"` or `"compatible"`: OpenAI(api_key, base_url=
+<endpoint>), the endpoint being the server's base URL with its version prefix.
 """
 
 from __future__ import annotations
@@ -74,6 +78,11 @@ def build_client(
         "default_headers": default_headers,
         "http_client": http_cls(verify=shared_ssl_context(), timeout=connection.timeout),
     }
+    if target.provider != "azure":
+        # Any Responses server: the plain OpenAI client on the server's own base URL, Bearer key,
+        # no api-version (api.openai.com, vLLM, Ollama, ... serve one API).
+        cls = openai.AsyncOpenAI if asynchronous else openai.OpenAI
+        return cls(api_key=connection.api_key, base_url=connection.endpoint.rstrip("/") + "/", **common)
     if target.is_v1:
         return _v1_client(target, connection, asynchronous, common, api_version)
     azure_cls = openai.AsyncAzureOpenAI if asynchronous else openai.AzureOpenAI

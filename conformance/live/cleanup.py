@@ -48,13 +48,13 @@ def _client(target: Target, secrets: Scrubber) -> Any:
         if not url:
             raise EmulatorError("not attached")
         handle = attach(url)
-        endpoint = handle.url(target.endpoint[len("emulator://"):])
+        endpoint = handle.url(target.emulator_resource) + target.endpoint_path
         key = handle.api_key
         provider = None
         secrets.add_secret(key)
     else:
         endpoint = target.endpoint
-        key = auth.api_key(target) if target.auth == "key" else None
+        key = auth.key_for(target) if target.auth == "key" else None
         secrets.add_secret(key)
         provider = auth.entra_provider(target, identity=None, on_secret=secrets.add_secret) if target.auth == "entra" else None
     # A few retries: cleanup often runs right after a run a throttled or failing service broke.

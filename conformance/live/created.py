@@ -18,8 +18,9 @@ import openai
 from conformance.model.sdk import vector_stores
 from conformance.live.tagging import NAME_PREFIX, is_tagged_response
 
-# Path of an API call below /openai or /openai/v1.
-_API_PATH = re.compile(r"/openai(?:/v1)?(/.*)$")
+# Path of an API call below /openai or /openai/v1 (a Foundry project's too), or below a
+# Responses server's /v1 (provider = "openai" or "compatible").
+_API_PATH = re.compile(r"(?:/openai(?:/v1)?|/v1)(/.*)$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class Kind:
 def _response_is_ours(client: Any, response_id: str) -> bool:
     body = client.get(f"/responses/{response_id}", cast_to=object)
     return is_tagged_response(body)
+
+
+def _conversation_is_ours(client: Any, conversation_id: str) -> bool:
+    body = client.get(f"/conversations/{conversation_id}", cast_to=object)
+    return is_tagged_response(body)  # the same metadata tag as responses
 
 
 def _files(client: Any) -> Iterator[str]:
@@ -57,6 +63,8 @@ KINDS: dict[str, Kind] = {
         Kind("response", "responses", lambda c, i: c.responses.delete(i), None, _response_is_ours),
         Kind("file", "files", lambda c, i: c.files.delete(i), _files),
         Kind("vector_store", "vector_stores", lambda c, i: vector_stores(c).delete(i), _vector_stores),
+        # Conversations cannot be listed: the journal names them, like stored responses.
+        Kind("conversation", "conversations", lambda c, i: c.conversations.delete(i), None, _conversation_is_ours),
     )
 }
 

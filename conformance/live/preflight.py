@@ -154,21 +154,22 @@ def _setup_problem(target: Target, connection: Optional[Connection], timeout: fl
         if not any(_connect_failure(link) for link in _chain(exc)):
             return None  # connected, then dropped: the service's hiccup, for the tests to judge
         return (f"cannot reach {where} ({_root_cause(exc)}): check its `endpoint` in the targets file "
-                "(e.g. https://<resource>.openai.azure.com) and that this machine can reach it")
+                f"(e.g. {_EXAMPLE_ENDPOINT[target.kind]}) and that this machine can reach it")
     except openai.AuthenticationError as exc:
-        if target.auth == "key" and target.is_v1 and _key_header_is_served(target, connection):
+        if target.auth == "key" and target.provider == "azure" and target.is_v1 and _key_header_is_served(target, connection):
             return Finding(f"{where} refused `Authorization: Bearer <key>` (401{_said(exc)}) but serves the same key "
                            "in the `api-key` header: the key is right and the service breaks the v1 API, which "
                            "accepts both forms; the target stays in the run and its tests will fail", keep=True)
-        fix = (f"check that {target.key_env} holds a key of this resource (portal: Keys and Endpoint)"
-               if target.auth == "key" else
-               f"check that your identity has the 'Cognitive Services OpenAI User' role on the resource "
-               f"and that entra_scope ({target.entra_scope}) is right")
+        fix = _credential_fix(target)
         return f"{where} refused the credentials (401{_said(exc)}): {fix}"
     except openai.PermissionDeniedError as exc:
         return (f"{where} denied access (403{_said(exc)}): check the resource's network rules (firewall, "
                 "private endpoint) and, for Entra ID, your role assignment")
     except openai.NotFoundError as exc:
+        if target.kind == "compatible":
+            # Many Responses servers (mocks, gateways) list no models: it answered, so it is
+            # reachable; whether it serves /responses is for the tests to say.
+            return Finding(f"{where} serves no models list (404{_said(exc)}); its tests give the verdicts", keep=True)
         return _not_found(target, connection, exc)
     except openai.BadRequestError as exc:
         if "api version" in _said(exc).lower() or "api-version" in _said(exc).lower():
@@ -178,6 +179,27 @@ def _setup_problem(target: Target, connection: Optional[Connection], timeout: fl
         return None  # 429, 5xx: the service's state, which the tests report as inconclusive
     except Exception:  # noqa: BLE001 - whatever else, the tests (not the preflight) give the verdict
         return None
+
+
+_EXAMPLE_ENDPOINT = {
+    "resource": "https://<resource>.openai.azure.com",
+    "project": "https://<account>.services.ai.azure.com/api/projects/<project>",
+    "openai": "https://api.openai.com/v1, the default when `endpoint` is left out",
+    "compatible": "http://127.0.0.1:8000/v1, the server's base URL with its version prefix",
+}
+
+
+def _credential_fix(target: Target) -> str:
+    """What to check after a 401, for each kind of target."""
+    if target.kind == "openai":
+        return f"check that {target.key_env} holds an OpenAI API key (platform.openai.com, API keys)"
+    if target.kind == "compatible":
+        return ("set the resource's `key_env` to the variable holding the server's key" if not target.key_env
+                else f"check that {target.key_env} holds the server's key")
+    if target.auth == "key":
+        return f"check that {target.key_env} holds a key of this resource (portal: Keys and Endpoint)"
+    role = "'Azure AI User' role on the project" if target.kind == "project" else "'Cognitive Services OpenAI User' role on the resource"
+    return f"check that your identity has the {role} and that entra_scope ({target.entra_scope}) is right"
 
 
 def _key_header_is_served(target: Target, connection: Connection) -> bool:
@@ -214,8 +236,12 @@ def _not_found(target: Target, connection: Connection, exc: openai.NotFoundError
             answers = False
         if answers:
             return _version_not_served(target, f"404{_said(exc)} on /openai/models, while /openai/v1/models answers")
+    if target.kind == "openai":
+        return (f"{where}: its `endpoint` serves no OpenAI API (404{_said(exc)} on the models list): leave "
+                "`endpoint` out for https://api.openai.com/v1")
+    what = "project" if target.kind == "project" else "resource"
     return (f"{where}: its `endpoint` serves no Azure OpenAI API (404{_said(exc)} on the models list): use "
-            "the resource's base URL as the portal shows it, e.g. https://<resource>.openai.azure.com")
+            f"the {what}'s base URL as the portal shows it, e.g. {_EXAMPLE_ENDPOINT[target.kind]}")
 
 
 def _version_not_served(target: Target, seen: str) -> str:

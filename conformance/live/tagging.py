@@ -1,6 +1,6 @@
 """The suite's mark on what it creates, so leftovers can be told from the user's own objects.
 
-Responses carry `metadata.conformance_suite`; files and vector stores carry a name prefix.
+Responses and conversations carry `metadata.conformance_suite`; files and vector stores carry a name prefix.
 The tag is constant (not per run) so that recorded request bodies stay deterministic; which
 run created what is the journal's business (journal.py). The tag is added by a request hook
 on every client the suite builds, so suites need not remember it.
@@ -36,7 +36,7 @@ def tag_body(method: str, path: str, content: bytes) -> Optional[bytes]:
     if method != "POST" or not content:
         return None
     path = path.rstrip("/")
-    if not path.endswith(("/responses", "/vector_stores")):
+    if not path.endswith(("/responses", "/vector_stores", "/conversations")):
         return None
     try:
         body = json.loads(content)
@@ -44,7 +44,7 @@ def tag_body(method: str, path: str, content: bytes) -> Optional[bytes]:
         return None
     if not isinstance(body, dict):
         return None
-    if path.endswith("/responses"):
+    if path.endswith(("/responses", "/conversations")):
         metadata = body.get("metadata")
         if metadata is None:
             metadata = {}

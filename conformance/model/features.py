@@ -6,7 +6,7 @@ the report's rows cannot drift from what the suites test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 DOCS = "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/responses"
@@ -29,6 +29,14 @@ class Feature:
     #: part type, `route:<METHOD> <path>` for an operation (`{id}` for an object id). Refusals
     #: of the target itself (its api-version) count for every feature and are not listed.
     subjects: tuple[str, ...] = ()
+    #: the kinds of target (targets.KINDS) the feature exists on; others are `skipped` with
+    #: `kinds_reason` (an Azure error contract means nothing on api.openai.com)
+    kinds: tuple[str, ...] = ("resource", "project", "openai", "compatible")
+    kinds_reason: str = ""
+
+    def applies_to(self, kind: str) -> Optional[str]:
+        """None when the feature exists on targets of `kind`, else why it does not."""
+        return None if kind in self.kinds else f"not applicable on {kind} targets: {self.kinds_reason}"
 
     @property
     def family(self) -> str:
@@ -36,8 +44,18 @@ class Feature:
 
 
 def _f(id: str, title: str, seed: Optional[str] = None, needs: tuple[str, ...] = (), min_sdk: str = "1.68.2",
-       doc: str = DOCS, subjects: tuple[str, ...] = ()) -> Feature:
-    return Feature(id, title, seed, frozenset(needs), min_sdk, doc, subjects)
+       doc: str = DOCS, subjects: tuple[str, ...] = (), kinds: Optional[tuple[str, ...]] = None,
+       kinds_reason: str = "") -> Feature:
+    feature = Feature(id, title, seed, frozenset(needs), min_sdk, doc, subjects)
+    return replace(feature, kinds=kinds, kinds_reason=kinds_reason) if kinds is not None else feature
+
+
+#: Azure's own contracts (its error bodies, api-versions, Entra): not a property of other servers.
+_AZURE = ("resource", "project")
+_AZURE_ONLY = "it checks an Azure contract (error body shape, api-version), which other Responses servers do not promise"
+#: Azure serves /conversations on Foundry project endpoints only (learn.microsoft.com/en-us/answers/a/12821516:
+#: 404 on Azure OpenAI and AIServices resources); OpenAI serves it too (platform.openai.com/docs/api-reference/conversations).
+_CONVERSATIONS = ("project", "openai", "compatible")
 
 
 #: Subjects shared by features built on the same request.
@@ -57,10 +75,17 @@ _ALL = [
     _f("responses.retrieve", "Retrieve a stored response", subjects=("route:GET /responses/{id}",)),
     _f("responses.delete", "Delete a stored response; retrieve after delete fails", subjects=("route:DELETE /responses/{id}",)),
     _f("responses.input_items", "List a response's input items", subjects=("route:GET /responses/{id}/input_items",)),
-    _f("errors.auth", "401 for a bad key or token, in Azure's error shape"),
-    _f("errors.deployment_not_found", "An unknown deployment is refused in Azure's error shape"),
-    _f("errors.api_version", "An api-version the Responses API does not serve is refused"),
-    _f("errors.response_not_found", "An unknown response id gives 404 in Azure's error shape"),
+    _f("errors.auth", "401 for a bad key or token, in Azure's error shape", kinds=_AZURE, kinds_reason=_AZURE_ONLY),
+    _f("errors.deployment_not_found", "An unknown deployment is refused in Azure's error shape", kinds=_AZURE, kinds_reason=_AZURE_ONLY),
+    _f("errors.api_version", "An api-version the Responses API does not serve is refused", kinds=_AZURE, kinds_reason=_AZURE_ONLY),
+    _f("errors.response_not_found", "An unknown response id gives 404 in Azure's error shape", kinds=_AZURE, kinds_reason=_AZURE_ONLY),
+    # --- conversations (Foundry projects, OpenAI)
+    _f("conversations", "Conversations API: create, add and list items, respond in a conversation, delete", None, (), "1.101.0",
+       "https://learn.microsoft.com/en-us/rest/api/microsoft-foundry/azureopenai/conversations",
+       subjects=("conversation", "route:POST /conversations", "route:GET /conversations/{id}", "route:DELETE /conversations/{id}",
+                 "route:POST /conversations/{id}/items", "route:GET /conversations/{id}/items"),
+       kinds=_CONVERSATIONS, kinds_reason="Azure serves /conversations on Foundry project endpoints only, not on a "
+       "resource's /openai/v1 (learn.microsoft.com/en-us/answers/a/12821516)"),
     # --- streaming, structured outputs, reasoning, vision, chat
     _f("responses.stream", "SSE streaming (sync)", "responses-stream-sse-aoai*.py", subjects=_STREAM),
     _f("responses.stream.async", "SSE streaming (async)", "responses-stream-async-aoai*.py", subjects=_STREAM),

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +32,14 @@ DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "targets" / "emulator.to
 EMULATOR_SCHEME = "emulator://"
 DEFAULT_KEY_ENV = "AZURE_OPENAI_API_KEY"
 DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default"
+#: The scope Foundry quickstarts get project-endpoint tokens for (`az account get-access-token
+#: --resource https://ai.azure.com`; learn.microsoft.com/azure/ai-foundry/quickstarts/get-started-code).
+PROJECT_SCOPE = "https://ai.azure.com/.default"
+#: provider = "openai": the public OpenAI API (its OpenAPI description's `servers`).
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+OPENAI_KEY_ENV = "OPENAI_API_KEY"
+#: Default regions of the providers that have none, so target ids stay readable.
+DEFAULT_REGIONS = {"openai": "openai", "compatible": "local"}
 #: The image input.image.url sends to live services (a Wikimedia image, as the later seed uses).
 PUBLIC_IMAGE_URL = "https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/280px-PNG_transparency_demonstration_1.png"
 
@@ -50,6 +58,10 @@ Capability = Literal[
 ]
 Auth = Literal["key", "entra"]
 Provider = Literal["azure", "openai", "compatible"]
+#: What a target is, for the features that apply to some kinds only (Feature.kinds):
+#: an Azure OpenAI resource, a Foundry project endpoint, api.openai.com, any other Responses server.
+Kind = Literal["resource", "project", "openai", "compatible"]
+KINDS: tuple[str, ...] = ("resource", "project", "openai", "compatible")
 API_QUERY_VALUES = ("v1", "preview")
 
 
@@ -67,12 +79,23 @@ class DeploymentSpec(_Strict):
     version: Optional[str] = None
     capabilities: list[Capability] = []
 
+    @field_validator("name")
+    @classmethod
+    def _name_fits_a_file_name(cls, value: str) -> str:
+        # The name is part of the target id, hence of cassette file names.
+        if "/" in value or "\\" in value or any(c.isspace() for c in value):
+            raise ValueError(f"{value!r}: a deployment name has no '/', '\\' or spaces (it names cassette files); "
+                             "serve a model such as 'Qwen/Qwen3-8B' under a plain name and give it as `model`")
+        return value
+
 
 class ResourceSpec(_Strict):
     name: str = Field(min_length=1)
-    endpoint: str
-    region: str = Field(min_length=1)
-    provider: Provider = "azure"
+    provider: Provider = "azure"  # before `endpoint`: its validator reads it
+    #: azure: the resource's (or Foundry project's) base URL; compatible: the server's base URL
+    #: including its version prefix (e.g. http://127.0.0.1:8000/v1); openai: optional.
+    endpoint: Optional[str] = None
+    region: Optional[str] = Field(default=None, min_length=1)
     key_env: Optional[str] = None
     entra_scope: Optional[str] = None
     image_deployment: Optional[str] = None
@@ -92,18 +115,40 @@ class ResourceSpec(_Strict):
 
     @field_validator("endpoint")
     @classmethod
-    def _endpoint_is_url(cls, value: str) -> str:
+    def _endpoint_is_url(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
+        if value is None:
+            return None
         if not value.startswith(("https://", "http://", EMULATOR_SCHEME)):
             raise ValueError(
                 "must start with https:// (e.g. https://my-resource.openai.azure.com) "
                 f"or {EMULATOR_SCHEME}<resource> for the embedded emulator"
             )
-        if not value.startswith(EMULATOR_SCHEME):
+        if info.data.get("provider", "azure") == "azure" and not value.startswith(EMULATOR_SCHEME):
             check_base_url(value)
         return value.rstrip("/")
 
     @model_validator(mode="after")
+    def _provider_endpoint(self) -> "ResourceSpec":
+        """Each provider's endpoint rule: Azure's is a base URL below which the suite adds
+        /openai/...; OpenAI's is fixed; a compatible server's is its own base URL, as given."""
+        if self.endpoint is None:
+            if self.provider == "openai":
+                object.__setattr__(self, "endpoint", OPENAI_BASE_URL)
+                return self
+            example = ("https://my-resource.openai.azure.com" if self.provider == "azure"
+                       else "http://127.0.0.1:8000/v1 (the server's base URL, with its /v1)")
+            raise ValueError(f"provider {self.provider!r} needs an `endpoint`, e.g. {example}")
+        if self.region is None and self.provider == "azure":
+            raise ValueError("an Azure resource needs a `region` (shown in target ids and the report)")
+        if self.provider != "azure" and self.endpoint.startswith(EMULATOR_SCHEME):
+            raise ValueError(f"{EMULATOR_SCHEME} endpoints are Azure resources: use provider = \"azure\" (the default)")
+        if self.provider == "openai" and self.endpoint != OPENAI_BASE_URL and not is_loopback(self.endpoint):
+            raise ValueError(f"provider 'openai' is {OPENAI_BASE_URL}; for another server use provider = \"compatible\"")
+        return self
+
+    @model_validator(mode="after")
     def _azure_is_https(self) -> "ResourceSpec":
+        assert self.endpoint is not None
         if self.provider == "azure" and self.endpoint.startswith("http://") and not is_loopback(self.endpoint):
             raise ValueError(
                 f"endpoint {self.endpoint!r}: Azure OpenAI is served over https only; use "
@@ -252,13 +297,37 @@ class Target:
         return self.api == "v1"
 
     @property
+    def kind(self) -> Kind:
+        """resource, project (a Foundry project endpoint), openai or compatible."""
+        if self.provider != "azure":
+            return self.provider
+        return "project" if PROJECT_PATH.search(self.endpoint_path) else "resource"
+
+    @property
+    def endpoint_path(self) -> str:
+        """The endpoint's path ('' for a resource, /api/projects/<p> for a project, /v1 for
+        most compatible servers): kept when the host is replaced (emulator, replay)."""
+        if self.on_emulator:
+            rest = self.endpoint[len(EMULATOR_SCHEME):]
+            return rest[rest.index("/"):] if "/" in rest else ""
+        return urlsplit(self.endpoint).path.rstrip("/")
+
+    @property
+    def emulator_resource(self) -> str:
+        """The emulator resource an emulator:// endpoint names (its first path segment)."""
+        return self.endpoint[len(EMULATOR_SCHEME):].split("/", 1)[0]
+
+    @property
     def api_label(self) -> str:
         return f"v1-{self.api_version_query}" if self.api_version_query else self.api
 
     @property
     def id(self) -> str:
-        """Stable and readable: used in test ids, cassette names and the report."""
-        return f"{self.api_label}-{self.auth}-{self.deployment}@{self.region}"
+        """Stable and readable: used in test ids, cassette names and the report. Targets other
+        than Azure resources serve the v1 API only, so their kind stands in for the api label
+        (`project-key-gpt-4o@swedencentral`), and `-k v1-key` still selects resources only."""
+        api = self.api_label if self.kind == "resource" else self.kind
+        return f"{api}-{self.auth}-{self.deployment}@{self.region}"
 
     @property
     def on_emulator(self) -> bool:
@@ -273,6 +342,7 @@ class Target:
         return {
             "id": self.id,
             "provider": self.provider,
+            "kind": self.kind,
             "region": self.region,
             "api": self.api,
             "api_version_query": self.api_version_query,
@@ -334,15 +404,17 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                     f"{deployment_name!r}; known: {', '.join(sorted(deployments))}"
                 )
                 continue
+            problems.extend(f"{where}: {p}" for p in _kind_problems(resource, block))
             for api_value in block.api:
                 api, query = parse_api(api_value)
                 for auth in block.auth:
+                    assert resource.endpoint is not None
                     targets.append(
                         Target(
                             resource=resource.name,
                             provider=resource.provider,
                             endpoint=resource.endpoint,
-                            region=resource.region,
+                            region=resource.region or DEFAULT_REGIONS[resource.provider],
                             api=api,
                             api_version_query=query,
                             auth=auth,
@@ -351,8 +423,8 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                             model_version=deployment.version,
                             capabilities=frozenset(deployment.capabilities),
                             image_deployment=resource.image_deployment,
-                            key_env=resource.key_env or spec.defaults.key_env,
-                            entra_scope=resource.entra_scope or spec.defaults.entra_scope,
+                            key_env=resource.key_env or _default_key_env(resource, spec.defaults),
+                            entra_scope=resource.entra_scope or _default_scope(resource, spec.defaults),
                             features=tuple(block.features),
                             mcp_server_url=resource.mcp_server_url,
                             max_retries=resource.max_retries,
@@ -365,6 +437,42 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
     if problems:
         raise TargetsError("\n".join(problems))
     return _merge_duplicates(path, targets)
+
+
+def _is_project(resource: ResourceSpec) -> bool:
+    endpoint = resource.endpoint or ""
+    path = endpoint[len(EMULATOR_SCHEME):].partition("/")[2] if endpoint.startswith(EMULATOR_SCHEME) else urlsplit(endpoint).path
+    return resource.provider == "azure" and bool(PROJECT_PATH.search("/" + path.lstrip("/")))
+
+
+def _kind_problems(resource: ResourceSpec, block: MatrixSpec) -> list[str]:
+    """What a kind of target cannot be asked for, one line each with the fix."""
+    problems: list[str] = []
+    if resource.provider != "azure":
+        if block.api != ["v1"]:
+            problems.append(f"api: provider {resource.provider!r} has no api-version (it serves one API): "
+                            f"use api = [\"v1\"] (got {block.api})")
+        if block.auth != ["key"]:
+            problems.append(f"auth: provider {resource.provider!r} takes an API key only (Bearer): "
+                            f"use auth = [\"key\"] (got {block.auth}); Entra ID is Azure's")
+    elif _is_project(resource) and block.api != ["v1"]:
+        problems.append(f"api: a Foundry project endpoint ({resource.name!r}) serves the v1 API only "
+                        f"(/api/projects/<project>/openai/v1/): use api = [\"v1\"] (got {block.api})")
+    return problems
+
+
+def _default_key_env(resource: ResourceSpec, defaults: "Defaults") -> str:
+    if resource.provider == "openai":
+        return OPENAI_KEY_ENV
+    if resource.provider == "compatible":
+        return ""  # a local server may take no key at all: key_env names one if it does
+    return defaults.key_env
+
+
+def _default_scope(resource: ResourceSpec, defaults: "Defaults") -> str:
+    if _is_project(resource):
+        return PROJECT_SCOPE  # a project's own audience; a resource's `entra_scope` overrides it
+    return defaults.entra_scope
 
 
 def _merge_duplicates(path: Path, targets: list[Target]) -> list[Target]:

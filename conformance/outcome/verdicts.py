@@ -153,7 +153,8 @@ class Refused:
 
 
 _ROUTE_WORDS = frozenset({"responses", "input_items", "cancel", "vector_stores", "files", "file_batches",
-                          "content", "search", "compact", "models", "containers"})
+                          "content", "search", "compact", "models", "containers",
+                          "conversations", "items"})
 _QUOTED_NAME = re.compile(r"^\s*Unsupported (?:parameter|value): '([^']+)'", re.IGNORECASE)
 _INDEXED = re.compile(r"^(tools|input|include)\[(\d+)\]")
 

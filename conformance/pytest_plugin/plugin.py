@@ -111,7 +111,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             continue
         marks = []
         missing = sorted(feature.needs - target.capabilities)
-        if missing:
+        elsewhere = feature.applies_to(target.kind)
+        if elsewhere is not None:
+            marks.append(pytest.mark.skip(reason=f"{elsewhere} ({feature.id})"))
+        elif missing:
             marks.append(pytest.mark.skip(reason=f"not applicable: {target.deployment} lacks {', '.join(missing)} (needed by {feature.id})"))
         params.append(pytest.param(target, id=target.id, marks=marks))
     if not params:

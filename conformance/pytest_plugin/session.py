@@ -85,10 +85,12 @@ class RunState:
     # ------------------------------------------------------------------ connections
 
     def endpoint(self, target: Target) -> str:
+        # The endpoint's path (a Foundry project's /api/projects/<p>, a server's /v1) stays:
+        # cassettes match on it.
         if not self.live:
-            return cassettes.PLACEHOLDER_BASE
+            return cassettes.PLACEHOLDER_BASE + target.endpoint_path
         if target.on_emulator:
-            return self.emulator.url(target.endpoint[len("emulator://"):])
+            return self.emulator.url(target.emulator_resource) + target.endpoint_path
         self.scrubber.add_host(target.endpoint)
         return target.endpoint
 
@@ -99,6 +101,8 @@ class RunState:
             return auth.FAKE_KEY
         if target.on_emulator:
             return self.emulator.api_key
+        if target.provider == "compatible" and not target.key_env:
+            return auth.NO_KEY
         key = auth.api_key(target)
         self.scrubber.add_secret(key)
         return key

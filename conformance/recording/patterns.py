@@ -69,6 +69,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(rb"(?i)(?:(?<![A-Za-z])|" + _ESC + rb")(subscription[ _-]?id[\"'\\]*\s*[:=]\s*[\"'\\]*)(?!" + ZERO_GUID + rb")" + _GUID),
         rb"\g<1>" + ZERO_GUID,
     ),
+    # OpenAI API keys (sk-..., sk-proj-..., sk-svcacct-..., sk-admin-...), for provider = "openai"
+    # and compatible servers that take OpenAI-style keys.
+    SecretPattern("openai-key", re.compile(rb"(?:(?<![A-Za-z0-9_-])|" + _ESC + rb")sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}"), b"<API_KEY>"),
+    # Foundry project names in project endpoint paths (the resource host is scrubbed below).
+    SecretPattern("project-name", re.compile(rb"(/api/projects/|%2Fapi%2Fprojects%2F)(?!PROJECT(?![A-Za-z0-9_.-]))[A-Za-z0-9_.-]+"), rb"\1PROJECT"),
     # Customer resource host names.
     SecretPattern(
         "resource-host",
@@ -81,7 +86,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
 # Every pattern above needs one of these substrings: one scan of this rules out all of them
 # for the typical string (most header values and body fields), which keeps replay fast.
 _MAYBE_SECRET = re.compile(
-    rb"(?i)eyJ|bearer|sig(?:=|%3D)|JQQJ9|[0-9a-f]{32}|subscription|" + _SUFFIXES.replace(rb"\.", rb"\.")
+    rb"(?i)eyJ|bearer|sig(?:=|%3D)|JQQJ9|[0-9a-f]{32}|subscription|sk-|projects|" + _SUFFIXES.replace(rb"\.", rb"\.")
 )
 
 

@@ -36,6 +36,8 @@ class TargetInfo(_Model):
 
     id: str
     provider: str
+    #: resource, project (a Foundry project endpoint), openai or compatible
+    kind: str = "resource"
     region: str
     api: str
     api_version_query: Optional[str] = None

@@ -31,5 +31,10 @@ class Call:
     meta: ReplyMeta
 
     @property
+    def conversations_served(self) -> bool:
+        """Whether this call came through a Foundry project path (which serves conversations)."""
+        return "project" in self.request.path_params
+
+    @property
     def store(self) -> ResponseStore:
         return self.state.stores[self.resource.name]

@@ -21,8 +21,7 @@ from emulator.engine.run import ENCRYPTED, execute
 from emulator.state.store import Record
 from emulator.engine.tools import ToolContext, check_tools, run_tools
 from emulator.engine.tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
-
-
+from emulator.api import conversations
 def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
     """Resolve ``model`` to a deployment the way Azure's gateway does, before validation."""
     name = body.get("model")
@@ -79,6 +78,11 @@ async def create(call: Call) -> Reply:
     elif req.stream and call.state.streamer is None:
         raise errors.streaming_not_implemented()
     parent: Record | None = None
+    conversation = None
+    if req.conversation is not None:
+        if not call.conversations_served:
+            raise errors.unsupported_parameter("conversation")
+        conversation, parent = conversations.as_parent(call, req.conversation, deployment.name)
     if req.previous_response_id is not None:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
@@ -95,6 +99,8 @@ async def create(call: Call) -> Reply:
         images=images, step=step,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
+    if conversation is not None:
+        conversations.extend(conversation, run.record.input_items, run.response)
     if req.background:
         return background.start(call, req, run, deployment)
     if req.store:

@@ -32,7 +32,7 @@ from emulator.wire.errors import ApiError
 from emulator.wire.headers import ReplyMeta
 from emulator.gateway.limits import BodyLimit
 from emulator.gateway.process import EmulatorState
-
+from emulator.api import conversations
 log = logging.getLogger("emulator")
 
 Handler = Callable[[Call], Awaitable[Reply]]
@@ -49,6 +49,10 @@ API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     *vector_stores.ROUTES,
 )
 PREFIXES: tuple[tuple[str, versions.Flavour], ...] = (("/openai/v1", "v1"), ("/openai", "dated"))
+#: A Foundry project endpoint serves the v1 API below its own path, and the Conversations API
+#: besides (learn.microsoft.com/azure/ai-foundry/how-to/develop/sdk-overview).
+PROJECT_PREFIX = "/api/projects/{project}/openai/v1"
+PROJECT_ROUTES = (*API_ROUTES, *conversations.ROUTES)
 
 
 def _json(status: int, body: Any, headers: dict[str, str]) -> JSONResponse:
@@ -115,7 +119,7 @@ def create_app(state: EmulatorState) -> Starlette:
 
     async def not_found(request: Request, exc: Exception) -> Response:
         # Unknown path or method: Azure's gateway 404 (azure-facts.md §6.1).
-        meta = ReplyMeta(state.resource_for(request.scope), v1=request.url.path.startswith("/openai/v1/"))
+        meta = ReplyMeta(state.resource_for(request.scope), v1="/openai/v1/" in request.url.path)
         meta.client_request_id = request.headers.get("x-ms-client-request-id")
         return _fail(state, errors.resource_not_found(), meta)
 
@@ -131,6 +135,8 @@ def create_app(state: EmulatorState) -> Starlette:
     for prefix, flavour in PREFIXES:
         for path, method, handler, is_responses in API_ROUTES:
             routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses), methods=[method]))
+    for path, method, handler, is_responses in PROJECT_ROUTES:
+        routes.append(Route(PROJECT_PREFIX + path, _endpoint(state, handler, "v1", is_responses), methods=[method]))
 
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)

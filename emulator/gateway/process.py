@@ -63,6 +63,8 @@ class EmulatorState:
     """Fault injection settings (overrides the profile's ``[faults]``)."""
     jobs: Jobs = field(init=False)
     faults: Injector = field(init=False)
+    conversations: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """Per (resource, Foundry project): conversations by id (emulator/conversations.py)."""
     mutation: Any = None
     """The active mutant (emulator.mutations), or None: the faithful emulator."""
 

@@ -290,6 +290,12 @@ def response_not_found(response_id: str) -> ApiError:
     return _openai(404, f"Response with id '{response_id}' not found.")
 
 
+def conversation_not_found(conversation_id: str) -> ApiError:
+    """A conversation id that names no conversation (retrieve, items, or ``conversation`` in a
+    create): OpenAI's 404 wording for a missing object."""
+    return _openai(404, f"Conversation with id '{conversation_id}' not found.")
+
+
 def previous_response_not_found(response_id: str) -> ApiError:
     """``previous_response_id`` names no stored response.
 

@@ -78,6 +78,9 @@ class CreateRequest:
     input: list[dict[str, Any]]
     instructions: str | None = None
     previous_response_id: str | None = None
+    conversation: str | None = None
+    """The id of the conversation this response reads and extends (``conversation`` as a
+    string or ``{"id": ...}``)."""
     store: bool = True
     stream: bool = False
     background: bool = False
@@ -296,6 +299,30 @@ def _parse_input(body: dict[str, Any]) -> list[dict[str, Any]]:
     return value
 
 
+def parse_items(value: object, param: str) -> list[dict[str, Any]]:
+    """Validated items of a list outside ``input`` (a conversation's ``items``)."""
+    items = _array(value, param)
+    for i, item in enumerate(items):
+        _check_item(item, f"{param}[{i}]")
+    return items
+
+
+def _parse_conversation(body: dict[str, Any]) -> str | None:
+    value = body.get("conversation")
+    if value is None:
+        return None
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        value = value["id"]
+    if not isinstance(value, str):
+        raise errors.invalid_type("conversation", "one of a string or object with an id", json_type(value))
+    if body.get("previous_response_id") is not None:
+        raise errors.invalid_request(
+            "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
+            None, "mutually_exclusive_parameters",
+        )
+    return value
+
+
 # --- other fields -------------------------------------------------------------------------
 
 
@@ -404,6 +431,7 @@ def parse_create(body: dict[str, Any]) -> CreateRequest:
         input=items,
         instructions=_str(body, "instructions"),
         previous_response_id=_str(body, "previous_response_id"),
+        conversation=_parse_conversation(body),
         store=_bool(body, "store", True),
         stream=_bool(body, "stream", False),
         background=_bool(body, "background", False),
