@@ -83,7 +83,7 @@ async def create(call: Call) -> Reply:
     _attach(call, store, _file_ids(body), body.get("chunking_strategy"), "completed")
     data_of(call).vector_stores[store.id] = store
     # Real recordings: a new vector store answers "in_progress" and is "completed" on the next
-    # retrieve (docs/azure-behaviour.md), so clients must poll rather than trust the create.
+    # retrieve (docs/azure-wire-details.md), so clients must poll rather than trust the create.
     return 200, {**store.object(), "status": "in_progress"}
 
 

@@ -1,6 +1,6 @@
 """Azure's response headers, built once per response (errors included), by operation.
 
-As real Azure OpenAI recordings show them (docs/azure-behaviour.md "Headers by operation"):
+As real Azure OpenAI recordings show them (docs/azure-wire-details.md "Headers by operation"):
 ``apim-request-id``, ``x-ms-region``, ``strict-transport-security`` and
 ``x-content-type-options`` on every response; ``x-ms-deployment-name``, the client's
 ``x-ms-client-request-id`` echo and ``x-ratelimit-*`` only on POST /responses once a

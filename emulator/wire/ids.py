@@ -29,7 +29,7 @@ def new_id(prefix: str) -> str:
     """``prefix`` + ``_`` + 50 random hex characters, like ``resp_0a1b…``.
 
     Current Azure traffic (2026 recordings) carries 50 hex characters after the prefix; older
-    ones had 48 (docs/azure-behaviour.md).
+    ones had 48 (docs/azure-wire-details.md).
     """
     return f"{prefix}_{os.urandom(25).hex()}"
 

@@ -93,7 +93,7 @@ def response_object(
     ``created_at``/``completed_at`` are integer Unix seconds: every real Azure body and event
     recorded from 2025-08 to 2026-07 carries integers, as the Azure v1 REST reference
     (``unixtime`` integer) says; older doc examples showing ``1741369938.0`` are not what the
-    service sends (docs/azure-behaviour.md).
+    service sends (docs/azure-wire-details.md).
     """
     return {
         "id": response_id,

@@ -1,7 +1,7 @@
 """Tools as the service echoes them: what the client sent, with the service's defaults filled in.
 
 Real Azure and OpenAI bodies (2025-2026 recordings published as SDK test cassettes, see
-docs/azure-behaviour.md) never echo a tool exactly as sent: a function tool comes back with
+docs/azure-wire-details.md) never echo a tool exactly as sent: a function tool comes back with
 ``strict`` (default true, per OpenAI's FunctionTool reference
 https://platform.openai.com/docs/api-reference/responses/create), ``file_search`` with its
 ``filters``, ``max_num_results`` and ``ranking_options``, and ``web_search_preview`` with its

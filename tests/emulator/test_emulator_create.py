@@ -25,7 +25,7 @@ def test_response_shape_v1(client):
     assert "output_text" not in body
     assert re.fullmatch(r"resp_[0-9a-f]{50}", body["id"])
     assert body["object"] == "response"
-    # Integers in every real body (docs/azure-behaviour.md), never floats such as 1741369938.0.
+    # Integers in every real body (docs/azure-wire-details.md), never floats such as 1741369938.0.
     assert type(body["created_at"]) is int and body["created_at"] == body["completed_at"]
     assert body["frequency_penalty"] == 0.0 and body["presence_penalty"] == 0.0
     assert body["prompt_cache_retention"] is None

@@ -1,4 +1,4 @@
-"""Azure response headers by operation, as real recordings show them (docs/azure-behaviour.md)."""
+"""Azure response headers by operation, as real recordings show them (docs/azure-wire-details.md)."""
 
 from __future__ import annotations
 

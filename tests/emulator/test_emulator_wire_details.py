@@ -1,4 +1,4 @@
-"""Wire details real Azure traffic shows (docs/azure-behaviour.md): the emulator must match them."""
+"""Wire details real Azure traffic shows (docs/azure-wire-details.md): the emulator must match them."""
 
 from __future__ import annotations
 
