@@ -13,6 +13,7 @@ from conformance.checks.request import check_against_request
 from conformance.checks.response import RESPONSE_STATUSES, check_response
 from conformance.checks.rules import RULES
 from conformance.checks.stream import check_stream
+from conformance.checks.timestamps import check_integer_timestamps, check_stream_timestamps
 from conformance.checks.wire import check_sse_content_type, check_sse_data
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "RULES",
     "Violation",
     "check_against_request",
+    "check_integer_timestamps",
+    "check_stream_timestamps",
     "check_response",
     "check_sse_content_type",
     "check_sse_data",

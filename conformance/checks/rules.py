@@ -17,6 +17,7 @@ RULES: Mapping[str, str] = {
     "response.output_text": "an output_text field equals the concatenated output_text parts",
     "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
     "response.timestamp": "created_at/completed_at are Unix seconds (2020 to a day from now), completed_at not before created_at",
+    "wire.integer_timestamp": "on the raw wire (not an SDK dump), created_at/completed_at are JSON integers, never floats",
     "response.reasoning_tokens": "a response with reasoning summary or text counts reasoning_tokens above 0",
     # check_against_request (the request is known: conformance.client.wiretap, expect.conformant_response)
     "request.max_output_tokens": "output_tokens stay within the request's max_output_tokens, which the response echoes",

@@ -27,6 +27,7 @@ from typing import Any, Optional, Protocol
 from urllib.parse import parse_qs
 
 from conformance.checks import Violation, check_against_request, check_response, check_sse_content_type, check_sse_data, check_stream
+from conformance.checks.timestamps import check_integer_timestamps, check_stream_timestamps
 from conformance.model.sdk import http_module
 
 httpx = http_module()
@@ -198,7 +199,7 @@ class _StreamCheck:
         if not self.events:
             return  # no JSON events at all: the data rules said why (or the body was empty)
         resumed = "starting_after" in self.request.query
-        found = check_stream(self.events, start=None if resumed else 0)
+        found = check_stream(self.events, start=None if resumed else 0) + check_stream_timestamps(self.events)
         if self.request.creates_response:
             for i, event in enumerate(self.events):
                 if event.get("type") in ("response.completed", "response.incomplete", "response.failed"):
@@ -230,7 +231,7 @@ def watch(response: Any, body: Any, observer: WireObserver, *, asynchronous: boo
         tap_sse(response, reader, asynchronous=asynchronous)
         return
     if ok and isinstance(body, dict) and body.get("object") == "response":
-        found = check_response(body)
+        found = check_response(body) + check_integer_timestamps(body)
         if request.creates_response:
             found += check_against_request(request.params, body)
         if found:

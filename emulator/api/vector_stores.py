@@ -82,7 +82,9 @@ async def create(call: Call) -> Reply:
     store = VectorStore(vector_store_id(), name, dict(_metadata(body)))
     _attach(call, store, _file_ids(body), body.get("chunking_strategy"), "completed")
     data_of(call).vector_stores[store.id] = store
-    return 200, store.object()
+    # Real recordings: a new vector store answers "in_progress" and is "completed" on the next
+    # retrieve (docs/azure-wire-details.md), so clients must poll rather than trust the create.
+    return 200, {**store.object(), "status": "in_progress"}
 
 
 async def list_stores(call: Call) -> Reply:

@@ -79,7 +79,7 @@ def execute(
     step: ToolStep | None = None,
 ) -> Run:
     """Run the model over the conversation and build the finished Response."""
-    created = float(int(time.time() if now is None else now))
+    created = int(time.time() if now is None else now)  # integer seconds: docs/azure-wire-details.md
     items = normalize_input(req.input)
     new_turns = turns_of(items, images)
     history = parent.history() if parent is not None else []

@@ -75,7 +75,7 @@ def _fail(state: EmulatorState, exc: ApiError, meta: ReplyMeta) -> Response:
 
 
 def _endpoint(
-    state: EmulatorState, handler: Handler, flavour: versions.Flavour, is_responses: bool
+    state: EmulatorState, handler: Handler, flavour: versions.Flavour, is_responses: bool, create: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
     """Wrap an API handler with the gateway steps: version, auth, errors, headers."""
     known = state.profile.api_versions
@@ -85,6 +85,7 @@ def _endpoint(
             state.resource_for(request.scope),
             v1=flavour == "v1",
             client_request_id=request.headers.get("x-ms-client-request-id"),
+            create=create,
         )
         try:
             api, pending = versions.resolve(
@@ -134,9 +135,9 @@ def create_app(state: EmulatorState) -> Starlette:
     ]
     for prefix, flavour in PREFIXES:
         for path, method, handler, is_responses in API_ROUTES:
-            routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses), methods=[method]))
+            routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses, (path, method) == ("/responses", "POST")), methods=[method]))
     for path, method, handler, is_responses in PROJECT_ROUTES:
-        routes.append(Route(PROJECT_PREFIX + path, _endpoint(state, handler, "v1", is_responses), methods=[method]))
+        routes.append(Route(PROJECT_PREFIX + path, _endpoint(state, handler, "v1", is_responses, (path, method) == ("/responses", "POST")), methods=[method]))
 
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)

@@ -49,6 +49,8 @@ class StoredFile:
             "object": "file",
             "bytes": len(self.data),
             "created_at": self.created_at,
+            # Present (null unless an expiry was set) on every real file object since 2025.
+            "expires_at": None,
             "filename": self.filename,
             "purpose": self.purpose,
             "status": "processed",

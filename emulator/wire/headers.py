@@ -1,11 +1,15 @@
-"""Azure's response headers, built once per response (errors included).
+"""Azure's response headers, built once per response (errors included), by operation.
 
-azure-wire-facts.md "Response headers": ``apim-request-id`` on every response,
-``x-ms-region`` (display name), ``x-ms-deployment-name``, ``x-ratelimit-*``, the client's
-``x-ms-client-request-id`` echoed, ``skip-error-remapping: true`` and
-``azureai-fe-is-streaming: False`` on v1; ``openai-organization`` / ``openai-processing-ms`` /
-``openai-version`` only on retrieve, delete and input_items (never on POST /responses).
-azure-facts.md §4.15: the dated snapshot goes in ``x-ms-served-model``.
+As real Azure OpenAI recordings show them (docs/azure-wire-details.md "Headers by operation"):
+``apim-request-id``, ``x-ms-region``, ``strict-transport-security`` and
+``x-content-type-options`` on every response; ``x-ms-deployment-name``, the client's
+``x-ms-client-request-id`` echo and ``x-ratelimit-*`` only on POST /responses once a
+deployment is resolved (a stream carries only the ``-requests`` counters); on v1 also
+``x-ratelimit-key``, ``x-ratelimit-renewalperiod-*``, ``x-ratelimit-reset-*``,
+``x-ms-is-spilled-over``, ``skip-error-remapping`` and ``azureai-fe-is-streaming``;
+``openai-organization`` / ``openai-processing-ms`` / ``openai-version`` only on retrieve,
+delete, input_items, files and vector stores. ``x-ms-served-model`` is in no public recording,
+so it is not sent. Rate-limit header names: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/quota
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from emulator.state.profile import Defaults, Deployment, Resource
 from emulator.state.ratelimit import RateCounter
 
 OPENAI_VERSION = "2020-10-01"
+RENEWAL_PERIOD_SECONDS = "60"
+SECURITY_HEADERS = {
+    "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
+    "x-content-type-options": "nosniff",
+}
 
 
 @dataclass(slots=True)
@@ -35,6 +44,8 @@ class ReplyMeta:
     streaming: bool = False
     """The reply is an SSE stream (``azureai-fe-is-streaming: True`` on v1)."""
     started: float = field(default_factory=time.perf_counter)
+    create: bool = False
+    """The operation is POST /responses (the only one with rate-limit and deployment headers)."""
     extra_headers: dict[str, str] = field(default_factory=dict)
     """Operation-specific headers (e.g. ``openai-poll-after-ms`` on file batches)."""
 
@@ -54,25 +65,10 @@ class HeaderBuilder:
             "x-request-id": str(uuid.uuid4()),
             "x-ms-middleware-request-id": request_id,
             "x-ms-region": meta.resource.region_display,
+            **SECURITY_HEADERS,
         }
-        deployment = meta.deployment
-        if deployment is not None:
-            headers["x-ms-deployment-name"] = deployment.name
-            headers["x-ms-served-model"] = deployment.served_model
-            rpm = deployment.requests_per_minute or self._defaults.requests_per_minute
-            tpm = deployment.tokens_per_minute or self._defaults.tokens_per_minute
-            key = f"{meta.resource.name}/{deployment.name}"
-        else:
-            rpm = self._defaults.requests_per_minute
-            tpm = self._defaults.tokens_per_minute
-            key = meta.resource.name
-        used_requests, used_tokens = self._counter.consume(key, meta.tokens)
-        headers["x-ratelimit-limit-requests"] = str(rpm)
-        headers["x-ratelimit-remaining-requests"] = str(max(rpm - used_requests, 0))
-        headers["x-ratelimit-limit-tokens"] = str(tpm)
-        headers["x-ratelimit-remaining-tokens"] = str(max(tpm - used_tokens, 0))
-        if meta.client_request_id is not None:
-            headers["x-ms-client-request-id"] = meta.client_request_id
+        if meta.create and meta.deployment is not None:
+            headers.update(self._create_headers(meta, meta.deployment))
         if meta.openai_meta:
             headers["openai-organization"] = self.organization
             headers["openai-processing-ms"] = f"{(time.perf_counter() - meta.started) * 1000:.4f}"
@@ -81,4 +77,30 @@ class HeaderBuilder:
             headers["skip-error-remapping"] = "true"
             headers["azureai-fe-is-streaming"] = "True" if meta.streaming else "False"
         headers.update(meta.extra_headers)
+        return headers
+
+    def _create_headers(self, meta: ReplyMeta, deployment: Deployment) -> dict[str, str]:
+        """Deployment and rate-limit headers of POST /responses."""
+        rpm = deployment.requests_per_minute or self._defaults.requests_per_minute
+        tpm = deployment.tokens_per_minute or self._defaults.tokens_per_minute
+        key = f"{meta.resource.name}/{deployment.name}"
+        used_requests, used_tokens = self._counter.consume(key, meta.tokens)
+        reset = str(60 - int(time.time()) % 60)
+        headers = {"x-ms-deployment-name": deployment.name}
+        if meta.client_request_id is not None:
+            headers["x-ms-client-request-id"] = meta.client_request_id
+        headers["x-ratelimit-limit-requests"] = str(rpm)
+        headers["x-ratelimit-remaining-requests"] = str(max(rpm - used_requests, 0))
+        if meta.v1:
+            headers["x-ratelimit-renewalperiod-requests"] = RENEWAL_PERIOD_SECONDS
+            headers["x-ratelimit-reset-requests"] = reset
+        if not meta.streaming:  # token counters are unknown when a stream's headers go out
+            headers["x-ratelimit-limit-tokens"] = str(tpm)
+            headers["x-ratelimit-remaining-tokens"] = str(max(tpm - used_tokens, 0))
+            if meta.v1:
+                headers["x-ratelimit-renewalperiod-tokens"] = RENEWAL_PERIOD_SECONDS
+                headers["x-ratelimit-reset-tokens"] = reset
+        if meta.v1:
+            headers["x-ratelimit-key"] = deployment.name
+            headers["x-ms-is-spilled-over"] = "false"
         return headers

@@ -1,4 +1,4 @@
-"""Object ids in the service's formats (``resp_`` + 48 hex chars, ``msg_`` + 48 hex, ...)."""
+"""Object ids in the service's formats (``resp_`` + 50 hex chars, ``msg_`` + 50 hex, ...)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ ITEM_PREFIX: dict[str, str] = {
 
 
 def new_id(prefix: str) -> str:
-    """``prefix`` + ``_`` + 48 random hex characters, like ``resp_68c9…``."""
-    return f"{prefix}_{os.urandom(24).hex()}"
+    """``prefix`` + ``_`` + 50 random hex characters, like ``resp_0a1b…``.
+
+    Current Azure traffic (2026 recordings) carries 50 hex characters after the prefix; older
+    ones had 48 (docs/azure-wire-details.md).
+    """
+    return f"{prefix}_{os.urandom(25).hex()}"
 
 
 def response_id() -> str:

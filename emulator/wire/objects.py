@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.wire.ids import item_id
+from emulator.wire.tool_defaults import tool_echo
 
 _HARM_CATEGORIES = ("hate", "sexual", "violence", "self_harm")
 
@@ -76,8 +77,8 @@ def content_filters(v1: bool, prompt_chars: int, completion_chars: int) -> list[
 def response_object(
     *,
     response_id: str,
-    created_at: float,
-    completed_at: float | None,
+    created_at: int,
+    completed_at: int | None,
     status: str,
     model: str,
     output: list[dict[str, Any]],
@@ -89,9 +90,10 @@ def response_object(
 ) -> dict[str, Any]:
     """A full Response object; ``request`` is the validated CreateRequest it answers.
 
-    ``created_at``/``completed_at`` are floats: azure-facts.md §4.15 (Azure examples show
-    ``1741369938.0``; openai 2.34.0 made them floats). The Azure v1 spec says integer
-    unixtime; the notes win.
+    ``created_at``/``completed_at`` are integer Unix seconds: every real Azure body and event
+    recorded from 2025-08 to 2026-07 carries integers, as the Azure v1 REST reference
+    (``unixtime`` integer) says; older doc examples showing ``1741369938.0`` are not what the
+    service sends (docs/azure-wire-details.md).
     """
     return {
         "id": response_id,
@@ -102,6 +104,8 @@ def response_object(
         "completed_at": completed_at,
         "content_filters": filters,
         "error": None,
+        # 2026 bodies echo both penalties (Open Responses requires them) and the cache retention.
+        "frequency_penalty": request.frequency_penalty,
         "incomplete_details": None if incomplete_reason is None else {"reason": incomplete_reason},
         "instructions": request.instructions,
         "max_output_tokens": request.max_output_tokens,
@@ -110,8 +114,10 @@ def response_object(
         "model": model,
         "output": output,
         "parallel_tool_calls": request.parallel_tool_calls,
+        "presence_penalty": request.presence_penalty,
         "previous_response_id": request.previous_response_id,
         "prompt_cache_key": request.prompt_cache_key,
+        "prompt_cache_retention": request.prompt_cache_retention,
         "reasoning": reasoning,
         "safety_identifier": request.safety_identifier,
         "service_tier": "default" if request.service_tier in (None, "auto") else request.service_tier,
@@ -119,7 +125,7 @@ def response_object(
         "temperature": 1.0 if request.temperature is None else request.temperature,
         "text": request.text,
         "tool_choice": request.tool_choice,
-        "tools": request.tools,
+        "tools": [tool_echo(t) for t in request.tools],
         "top_logprobs": 0 if request.top_logprobs is None else request.top_logprobs,
         "top_p": 1.0 if request.top_p is None else request.top_p,
         "truncation": request.truncation,

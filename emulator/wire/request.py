@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.wire import errors
-# Every top-level field of OpenAI's CreateResponse (openai-openapi.json, 2026-08 snapshot).
+# Every top-level field of OpenAI's CreateResponse (openai-openapi.json, 2026-08 snapshot),
+# plus the two penalties Open Responses' CreateResponseBody defines and 2026 Azure bodies echo.
 KNOWN_FIELDS = frozenset(
-    """background context_management conversation include input instructions max_output_tokens
+    """background context_management conversation frequency_penalty include input instructions max_output_tokens
+    presence_penalty
     max_tool_calls metadata model moderation parallel_tool_calls previous_response_id prompt
     prompt_cache_key prompt_cache_options prompt_cache_retention reasoning safety_identifier
     service_tier store stream stream_options temperature text tool_choice tools top_logprobs
@@ -65,6 +67,9 @@ SUMMARIES = ("auto", "concise", "detailed")
 TOOL_CHOICE_MODES = ("none", "auto", "required")
 TEXT_FORMATS = ("text", "json_schema", "json_object")
 TRUNCATIONS = ("auto", "disabled")
+VERBOSITIES = ("low", "medium", "high")
+DEFAULT_VERBOSITY = "medium"
+CACHE_RETENTIONS = ("in-memory", "in_memory", "24h")
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
 IMAGE_DETAILS = ("low", "high", "auto", "original")
 MIN_OUTPUT_TOKENS = 16
@@ -101,6 +106,9 @@ class CreateRequest:
     parallel_tool_calls: bool = True
     include: list[str] = field(default_factory=list)
     service_tier: str | None = None
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
+    prompt_cache_retention: str | None = None
     sent: frozenset[str] = frozenset()
     """The top-level fields the client actually sent (non-null)."""
 
@@ -374,8 +382,11 @@ def _parse_tool_choice(body: dict[str, Any]) -> str | dict[str, Any]:
 def _parse_text(body: dict[str, Any]) -> dict[str, Any]:
     value = body.get("text")
     if value is None:
-        return {"format": {"type": "text"}}
+        return {"format": {"type": "text"}, "verbosity": DEFAULT_VERBOSITY}
     value = _object(value, "text")
+    verbosity = value.get("verbosity")
+    # The service echoes text.verbosity (default "medium") in every body since 2025-10.
+    value = {**value, "verbosity": DEFAULT_VERBOSITY if verbosity is None else _enum(verbosity, "text.verbosity", VERBOSITIES)}
     fmt = value.get("format")
     if fmt is None:
         return {**value, "format": {"type": "text"}}
@@ -452,5 +463,18 @@ def parse_create(body: dict[str, Any]) -> CreateRequest:
         parallel_tool_calls=_bool(body, "parallel_tool_calls", True),
         include=_parse_include(body),
         service_tier=None if tier is None else _enum(tier, "service_tier", SERVICE_TIERS),
+        frequency_penalty=_penalty(body, "frequency_penalty"),
+        presence_penalty=_penalty(body, "presence_penalty"),
+        prompt_cache_retention=_cache_retention(body),
         sent=frozenset(k for k, v in body.items() if v is not None),
     )
+
+
+def _penalty(body: dict[str, Any], name: str) -> float:
+    value = _number(body, name, -2, 2)
+    return 0.0 if value is None else float(value)
+
+
+def _cache_retention(body: dict[str, Any]) -> str | None:
+    value = body.get("prompt_cache_retention")
+    return None if value is None else _enum(value, "prompt_cache_retention", CACHE_RETENTIONS)

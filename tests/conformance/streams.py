@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 Event = dict[str, Any]
 
-CREATED_AT = 1741369938.0  # Azure sends floats; OpenAI ints
+CREATED_AT = 1741369938  # integer seconds, as every real recording (docs/azure-wire-details.md)
 
 
 def usage(input_tokens: int = 12, output_tokens: int = 8, reasoning_tokens: int = 0) -> dict[str, Any]:

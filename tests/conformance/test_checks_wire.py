@@ -161,6 +161,8 @@ STREAM_BUGS: list[tuple[str, Handler, str]] = [
     ("usage_null", replying(sse(text_stream(usage=None))), "stream.usage"),
     ("error_after_completed", replying(sse(renumber(text_stream() + [StreamBuilder().error().events[0]]))), "stream.terminal"),
     ("timestamps_in_ms", replying(sse(text_stream(created_at=1741369938000))), "response.timestamp"),
+    ("float_created_at", replying(sse(text_stream(created_at=1741369938.0))), "wire.integer_timestamp"),
+    ("float_completed_at", replying(sse(text_stream(completed_at=1741369939.5))), "wire.integer_timestamp"),
     ("over_max_output_tokens", replying(sse(text_stream(usage=usage(12, 90)))), "request.max_output_tokens"),
 ]
 
@@ -212,6 +214,22 @@ def test_json_responses_are_checked_with_their_request() -> None:
     assert log.rules == {"request.max_output_tokens", "response.timestamp"}
     client.responses.retrieve("resp_test")  # a retrieve has no parameters to hold it to
     assert [v.rule for exchange, v in log.violations if exchange.startswith("GET")] == ["response.timestamp"]
+
+
+def test_a_float_timestamp_in_a_json_body_is_caught_on_the_wire() -> None:
+    body = response_body("completed", [message_item("Hi")], created_at=1741369938.0, completed_at=1741369939.0)
+    log = Log()
+    client = sdk_client(replying(json.dumps(body).encode(), "application/json"), log)
+    client.responses.retrieve("resp_test")
+    assert [v.rule for _, v in log.violations] == ["wire.integer_timestamp", "wire.integer_timestamp"]
+    assert [v.where for _, v in log.violations] == ["created_at", "completed_at"]
+
+
+def test_integer_timestamps_pass_on_the_wire() -> None:
+    body = response_body("completed", [message_item("Hi")], created_at=1741369938, completed_at=1741369939)
+    log = Log()
+    sdk_client(replying(json.dumps(body).encode(), "application/json"), log).responses.retrieve("resp_test")
+    assert log.violations == []
 
 
 def test_error_replies_are_left_to_the_error_assertions() -> None:

@@ -12,7 +12,8 @@ RESPONSE_KEYS = {
     "incomplete_details", "instructions", "max_output_tokens", "max_tool_calls", "model", "output",
     "parallel_tool_calls", "previous_response_id", "prompt_cache_key", "reasoning", "safety_identifier",
     "service_tier", "store", "temperature", "text", "tool_choice", "tools", "top_logprobs", "top_p",
-    "truncation", "usage", "user", "metadata",
+    "truncation", "usage", "user", "metadata", "frequency_penalty", "presence_penalty",
+    "prompt_cache_retention",
 }  # fmt: skip
 
 
@@ -22,21 +23,24 @@ def test_response_shape_v1(client):
     body = r.json()
     assert set(body) == RESPONSE_KEYS
     assert "output_text" not in body
-    assert re.fullmatch(r"resp_[0-9a-f]{48}", body["id"])
+    assert re.fullmatch(r"resp_[0-9a-f]{50}", body["id"])
     assert body["object"] == "response"
-    assert isinstance(body["created_at"], float) and body["created_at"] == body["completed_at"]
+    # Integers in every real body (docs/azure-wire-details.md), never floats such as 1741369938.0.
+    assert type(body["created_at"]) is int and body["created_at"] == body["completed_at"]
+    assert body["frequency_penalty"] == 0.0 and body["presence_penalty"] == 0.0
+    assert body["prompt_cache_retention"] is None
+    assert body["text"] == {"format": {"type": "text"}, "verbosity": "medium"}
     assert body["status"] == "completed"
     assert body["error"] is None and body["incomplete_details"] is None
     assert body["model"] == "gpt-4o"
     assert body["instructions"] == "Be brief."
     assert body["metadata"] == {"k": "v"} and body["user"] == "u1"
     assert body["reasoning"] == {"effort": None, "summary": None}
-    assert body["text"] == {"format": {"type": "text"}}
     assert body["tool_choice"] == "auto" and body["tools"] == []
     assert body["truncation"] == "disabled" and body["store"] is True and body["background"] is False
     assert body["service_tier"] == "default" and body["parallel_tool_calls"] is True
     [message] = body["output"]
-    assert re.fullmatch(r"msg_[0-9a-f]{48}", message["id"])
+    assert re.fullmatch(r"msg_[0-9a-f]{50}", message["id"])
     assert message["type"] == "message" and message["role"] == "assistant" and message["status"] == "completed"
     [part] = message["content"]
     assert part["type"] == "output_text" and part["annotations"] == [] and part["logprobs"] == []
@@ -74,8 +78,8 @@ def test_echoes_request_fields(client):
         max_output_tokens=500,
     ).json()
     assert body["temperature"] == 0.2 and body["top_p"] == 0.5
-    assert body["tools"] == tools and body["tool_choice"] == "none" and body["parallel_tool_calls"] is False
-    assert body["truncation"] == "auto" and body["text"] == {"format": {"type": "json_object"}}
+    assert body["tools"] == [{**tools[0], "description": None, "strict": True}] and body["tool_choice"] == "none" and body["parallel_tool_calls"] is False
+    assert body["truncation"] == "auto" and body["text"] == {"format": {"type": "json_object"}, "verbosity": "medium"}
     assert body["max_output_tokens"] == 500
 
 
@@ -124,7 +128,7 @@ def test_model_and_deployment_headers(client):
     r = create(client, model="gpt-4.1", input="hi")
     assert r.json()["model"] == "gpt-4.1"
     assert r.headers["x-ms-deployment-name"] == "gpt-4.1"
-    assert r.headers["x-ms-served-model"] == "gpt-4.1-2025-04-14"
+    assert "x-ms-served-model" not in r.headers
 
 
 def test_message_item_inputs(client):
