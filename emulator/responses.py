@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import background, context, errors, schema, sealed, vision
+from . import background, content_filter, context, errors, schema, sealed, vision
 from .call import Call, Reply
+from .conversation import normalize_input, turns_of
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
 from .run import ENCRYPTED, execute
@@ -61,6 +62,12 @@ def _check_reasoning_items(req: CreateRequest, call: Call) -> None:
                 raise errors.invalid_encrypted_content(str(item.get("id")))
 
 
+def _check_prompt_filter(call: Call, req: CreateRequest, parent: Record | None, images: Any) -> None:
+    """Azure filters the whole prompt before anything runs (tools included)."""
+    conversation = (parent.history() if parent is not None else []) + turns_of(normalize_input(req.input), images)
+    content_filter.check_prompt(call.state.profile.content_filter, content_filter.prompt_texts(conversation, req.instructions))
+
+
 async def create(call: Call) -> Reply:
     """``POST /responses``."""
     body = decode_body(await call.request.body())
@@ -80,6 +87,7 @@ async def create(call: Call) -> Reply:
             raise errors.previous_response_not_found(req.previous_response_id)
         context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
+    _check_prompt_filter(call, req, parent, images)
     check_tools(req.tools, call.api, call.state.profile, call.resource)
     step = await run_tools(
         ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],
