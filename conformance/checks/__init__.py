@@ -9,6 +9,12 @@ rules look at what only the wire shows (conformance.wiretap runs them on every e
 """
 
 from ._base import Violation
+from .content_filter import (
+    check_content_filters,
+    check_output_filtered,
+    check_prompt_filtered,
+    check_stream_content_filters,
+)
 from .request import check_against_request
 from .response import RESPONSE_STATUSES, check_response
 from .rules import RULES
@@ -20,6 +26,10 @@ __all__ = [
     "RULES",
     "Violation",
     "check_against_request",
+    "check_content_filters",
+    "check_output_filtered",
+    "check_prompt_filtered",
+    "check_stream_content_filters",
     "check_response",
     "check_sse_content_type",
     "check_sse_data",

@@ -27,6 +27,7 @@ from ._base import (
     join,
     json_type,
 )
+from .content_filter import check_content_filters
 
 __all__ = ["RESPONSE_STATUSES", "check_output_item", "check_response"]
 
@@ -292,6 +293,7 @@ _RESPONSE_RULES: tuple[Callable[[dict[str, Any], str], list[Violation]], ...] = 
     _check_output_text,
     _check_usage,
     _check_reasoning_tokens,
+    check_content_filters,
 )
 
 
