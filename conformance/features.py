@@ -77,6 +77,11 @@ _ALL = [
     _f("tools.image_generation", "Image generation tool (gpt-image-1)", "responses-image-generate-aoai-v1.py", ("image_generation",), "1.80.0", subjects=("tool:image_generation",)),
     _f("tools.web_search", "Web search tool (probe)", subjects=("tool:web_search", "tool:web_search_preview", "include:web_search_call.action.sources")),
     _f("tools.code_interpreter", "Code interpreter tool (probe)", None, (), "1.80.0", subjects=("tool:code_interpreter", "include:code_interpreter_call.outputs")),
+    # --- Azure content filtering (the default filter blocks these; see suites/test_content_filter.py)
+    _f("content_filter.prompt", "A prompt the default content filter blocks is refused (400 content_filter)",
+       doc="https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter"),
+    _f("content_filter.output", "An answer the output filter blocks ends incomplete (content_filter)",
+       doc="https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter", subjects=_STREAM),
     # --- background mode
     _f("background", "Background mode: queued, polled to completion", "responses-background-aoai-v1.py", ("background",), "1.80.0", subjects=_BACKGROUND),
     _f("background.cancel", "Background mode: cancel", None, ("background",), "1.80.0", subjects=(*_BACKGROUND, "route:POST /responses/{id}/cancel")),
