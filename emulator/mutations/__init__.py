@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import auth, background, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
+from . import auth, background, content_filter, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
 from .base import FAMILIES, MUTANTS, Exchange, Mutant, Seams
 from .middleware import Mutating
 
