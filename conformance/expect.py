@@ -160,3 +160,43 @@ def not_a_documented_refusal(exc: openai.APIStatusError, feature_id: str) -> Non
     refusal = refusal_verdict(exc, feature_id)
     if refusal is not None and refusal[0]:
         raise exc
+
+
+def prompt_filtered(call: Callable[[], Any]) -> openai.APIStatusError:
+    """``call`` sends a prompt Azure's default content filter blocks: it must be refused with
+    400 ``content_filter`` (conformance.checks.content_filter). A normal answer means this
+    target does not filter (``NotOffered``: unsupported); a 429 or 5xx stays inconclusive."""
+    from conformance.checks import check_prompt_filtered
+    from conformance.outcome.verdicts import NotOffered
+
+    try:
+        answer = call()
+    except openai.APIStatusError as exc:
+        if exc.status_code in TRANSIENT_STATUSES:
+            raise
+        try:
+            body = exc.response.json()
+        except ValueError:
+            body = exc.response.text
+        _fail_on(check_prompt_filtered(exc.status_code, body), "prompt filter's refusal")
+        return exc
+    raise NotOffered(f"a prompt the default content filter blocks was answered normally ({summary(answer)}): "
+                     "this target does not filter prompts")
+
+
+def output_filtered(response: Any, *, dated: bool, events: Optional[list[Any]] = None) -> None:
+    """``response`` answers a prompt whose answer the output filter blocks: it ends
+    ``incomplete`` for ``content_filter`` (and a stream annotates only its terminal event). A
+    ``completed`` answer means no output filtering here (``NotOffered``: unsupported)."""
+    from conformance.checks import check_output_filtered, check_stream_content_filters
+    from conformance.outcome.verdicts import NotOffered
+
+    body = wire_dict(response)
+    conformant_response(body)
+    if body.get("status") == "completed":
+        raise NotOffered(f"an answer the default content filter blocks came back completed ({summary(body)}): "
+                         "this target does not filter output (or the model declined on its own)")
+    violations = check_output_filtered(body, dated=dated)
+    if events is not None:
+        violations += check_stream_content_filters([wire_dict(e) for e in events])
+    _fail_on(violations, "filtered answer")

@@ -15,6 +15,18 @@ from conformance.checks.rules import RULES
 from conformance.checks.stream import check_stream
 from conformance.checks.timestamps import check_integer_timestamps, check_stream_timestamps
 from conformance.checks.wire import check_sse_content_type, check_sse_data
+from conformance.checks._base import Violation
+from conformance.checks.content_filter import (
+    check_content_filters,
+    check_output_filtered,
+    check_prompt_filtered,
+    check_stream_content_filters,
+)
+from conformance.checks.request import check_against_request
+from conformance.checks.response import RESPONSE_STATUSES, check_response
+from conformance.checks.rules import RULES
+from conformance.checks.stream import check_stream
+from conformance.checks.wire import check_sse_content_type, check_sse_data
 
 __all__ = [
     "RESPONSE_STATUSES",
@@ -23,6 +35,10 @@ __all__ = [
     "check_against_request",
     "check_integer_timestamps",
     "check_stream_timestamps",
+    "check_content_filters",
+    "check_output_filtered",
+    "check_prompt_filtered",
+    "check_stream_content_filters",
     "check_response",
     "check_sse_content_type",
     "check_sse_data",

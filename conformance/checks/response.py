@@ -28,6 +28,7 @@ from conformance.checks._base import (
     json_type,
 )
 from conformance.checks.tools import TOOL_ITEM_CHECKS, check_annotations
+from conformance.checks.content_filter import check_content_filters
 
 __all__ = ["RESPONSE_STATUSES", "check_output_item", "check_response"]
 
@@ -293,6 +294,7 @@ _RESPONSE_RULES: tuple[Callable[[dict[str, Any], str], list[Violation]], ...] = 
     _check_output_text,
     _check_usage,
     _check_reasoning_tokens,
+    check_content_filters,
 )
 
 

@@ -18,6 +18,9 @@ RULES: Mapping[str, str] = {
     "response.usage": "token counts are non-negative, add up, and the details fit inside the totals",
     "response.timestamp": "created_at/completed_at are Unix seconds (2020 to a day from now), completed_at not before created_at",
     "wire.integer_timestamp": "on the raw wire (not an SDK dump), created_at/completed_at are JSON integers, never floats",
+    "response.content_filters": "an array content_filters holds annotations: blocked, source_type, typed results and offsets",
+    "response.content_filter": "an answer the output filter stopped is incomplete (reason content_filter) and annotated as blocked",
+    "error.content_filter": "a prompt the filter blocks gets HTTP 400 with code content_filter and param prompt",
     "response.reasoning_tokens": "a response with reasoning summary or text counts reasoning_tokens above 0",
     # check_against_request (the request is known: conformance.client.wiretap, expect.conformant_response)
     "request.max_output_tokens": "output_tokens stay within the request's max_output_tokens, which the response echoes",
@@ -45,6 +48,7 @@ RULES: Mapping[str, str] = {
     "stream.terminal": "exactly one terminal event (completed/incomplete/failed) or an error event (maybe then response.failed), and it is last",
     "stream.usage": "a streamed completed/incomplete response carries its usage (background streams excepted)",
     "stream.final_output": "the terminal response's output has the streamed items: count, ids, types and texts",
+    "stream.content_filters": "no stream snapshot before the terminal event carries content_filters",
     "stream.error_event": "an error event carries a code or message string (and param/code are string or null)",
     # the wire itself (conformance.client.wiretap sees headers and raw SSE frames)
     "wire.content_type": "a streamed (stream=true) 2xx reply is served as text/event-stream",

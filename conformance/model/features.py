@@ -115,6 +115,11 @@ _ALL = [
     _f("tools.max_tool_calls", "max_tool_calls caps the built-in tool calls of a response", None, (), "1.99.0", doc=WEB_SEARCH_DOC, subjects=("max_tool_calls", *_WEB_SEARCH)),
     _f("tools.custom", "Custom (free-form) tools: custom_tool_call input, custom_tool_call_output answered", None, ("function_calling",), "1.99.0",
        doc=REASONING_DOC, subjects=("tool:custom", "tool_choice", "input:custom_tool_call_output")),
+    # --- Azure content filtering (the default filter blocks these; see suites/test_content_filter.py)
+    _f("content_filter.prompt", "A prompt the default content filter blocks is refused (400 content_filter)",
+       doc="https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter"),
+    _f("content_filter.output", "An answer the output filter blocks ends incomplete (content_filter)",
+       doc="https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter", subjects=_STREAM),
     # --- background mode
     _f("background", "Background mode: queued, polled to completion", "responses-background-aoai-v1.py", ("background",), "1.80.0", subjects=_BACKGROUND),
     _f("background.cancel", "Background mode: cancel", None, ("background",), "1.80.0", subjects=(*_BACKGROUND, "route:POST /responses/{id}/cancel")),

@@ -32,6 +32,12 @@ class Verdict(str, enum.Enum):
 SEVERITY = [Verdict.FAILED, Verdict.INCONCLUSIVE, Verdict.UNSUPPORTED, Verdict.SUPPORTED, Verdict.SKIPPED]
 
 
+class NotOffered(Exception):
+    """The service answered normally where the feature would have shown itself (e.g. a prompt
+    Azure's default content filter blocks got a plain answer): it does not offer the feature
+    here, so the cell is `unsupported` (by: service), not a broken contract."""
+
+
 @dataclass
 class Evidence:
     """Why a verdict is what it is: enough for a person to check it without rerunning."""
@@ -329,6 +335,8 @@ def from_exception(exc: BaseException, feature_id: Optional[str] = None) -> tupl
     if isinstance(exc, CredentialError):
         return Verdict.INCONCLUSIVE, Evidence(detail=f"setup: {exc}")
     from conformance.client.factory import SdkCannotExpress
+    if isinstance(exc, NotOffered):
+        return Verdict.UNSUPPORTED, Evidence(by="service", detail=str(exc)[:500])
 
     if isinstance(exc, SdkCannotExpress):
         return Verdict.UNSUPPORTED, Evidence(by="sdk", detail=str(exc))

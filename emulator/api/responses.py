@@ -22,6 +22,20 @@ from emulator.state.store import Record
 from emulator.engine.tools import ToolContext, check_tools, run_tools
 from emulator.engine.tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
 from emulator.api import conversations
+from emulator.engine import content_filter
+from emulator.engine import context
+from emulator.wire import errors
+from emulator.engine import schema
+from emulator.wire import sealed
+from emulator.engine import vision
+from emulator.api.call import Call, Reply
+from emulator.engine.conversation import normalize_input, turns_of
+from emulator.state.profile import Deployment
+from emulator.wire.request import CreateRequest, decode_body, json_type, parse_create
+from emulator.engine.run import ENCRYPTED, execute
+from emulator.state.store import Record
+from emulator.engine.tools import ToolContext, check_tools, run_tools
+from emulator.engine.tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
 def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
     """Resolve ``model`` to a deployment the way Azure's gateway does, before validation."""
     name = body.get("model")
@@ -65,6 +79,12 @@ def _check_reasoning_items(req: CreateRequest, call: Call) -> None:
                 raise errors.invalid_encrypted_content(str(item.get("id")))
 
 
+def _check_prompt_filter(call: Call, req: CreateRequest, parent: Record | None, images: Any) -> None:
+    """Azure filters the whole prompt before anything runs (tools included)."""
+    conversation = (parent.history() if parent is not None else []) + turns_of(normalize_input(req.input), images)
+    content_filter.check_prompt(call.state.profile.content_filter, content_filter.prompt_texts(conversation, req.instructions))
+
+
 async def create(call: Call) -> Reply:
     """``POST /responses``."""
     body = decode_body(await call.request.body())
@@ -89,6 +109,7 @@ async def create(call: Call) -> Reply:
             raise errors.previous_response_not_found(req.previous_response_id)
         context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
+    _check_prompt_filter(call, req, parent, images)
     check_tools(req.tools, call.api, call.state.profile, call.resource, deployment.model)
     step = await run_tools(
         ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],

@@ -24,7 +24,7 @@ from emulator.state.store import Record
 from emulator.engine.tools.step import ToolStep
 from emulator.wire.versions import Api
 from emulator.engine.vision import ImageInfo
-
+from emulator.engine import content_filter
 ENCRYPTED = "reasoning.encrypted_content"
 
 # Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
@@ -111,6 +111,7 @@ def execute(
             sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
         output.append(objects.reasoning_item(summary, sealed_content))
 
+    blocked: content_filter.Hit | None = None
     tool_turns = step.turns if step is not None else []
     if step is not None:
         output.extend(step.items)
@@ -124,8 +125,15 @@ def execute(
         else:
             completion = _complete(req, conversation, budget, seed)
         notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
+        blocked = content_filter.output_hit(profile.content_filter, content_filter.prompt_texts(new_turns, req.instructions))
+        if blocked is not None:
+            # The output filter stops the answer: no text, and usage all zeros (content_filter.py).
+            completion = model.Completion("", 0, True)
+            input_tokens = reasoning_tokens = 0
+            notes = []
         output.append(objects.message_item(completion.text, complete=not completion.truncated, annotations=notes))
     status = "incomplete" if completion.truncated else "completed"
+    reason = None if not completion.truncated else "content_filter" if blocked is not None else "max_output_tokens"
 
     prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
     response = objects.response_object(
@@ -136,8 +144,9 @@ def execute(
         model=deployment.name,
         output=output,
         usage_=objects.usage(input_tokens, completion.tokens + reasoning_tokens, reasoning_tokens),
-        filters=objects.content_filters(api.is_v1, prompt_chars, len(completion.text)),
-        incomplete_reason="max_output_tokens" if completion.truncated else None,
+        filters=objects.content_filters(api.is_v1, prompt_chars, len(completion.text),
+                                        blocked.category if blocked is not None else None),
+        incomplete_reason=reason,
         reasoning=reasoning,
         request=req,
     )

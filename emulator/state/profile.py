@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from emulator.state.content_filter import ContentFilterSpec
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
@@ -133,6 +135,8 @@ class Profile(_Frozen):
     defaults: Defaults = Defaults()
     background: Background = Background()
     faults: FaultSpec = FaultSpec()
+    content_filter: ContentFilterSpec = ContentFilterSpec()
+    """Trigger phrases of the deterministic content filter (emulator/engine/content_filter.py)."""
 
     @model_validator(mode="after")
     def _unique_resources(self) -> Profile:

@@ -11,10 +11,7 @@ from typing import Any
 
 from emulator.wire.ids import item_id
 from emulator.wire.tool_defaults import tool_echo
-
-_HARM_CATEGORIES = ("hate", "sexual", "violence", "self_harm")
-
-
+from emulator.wire.content_filters import annotations as _annotations
 def message_item(text: str, *, complete: bool = True, annotations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """An assistant output message with one ``output_text`` part (annotations: citations)."""
     return {
@@ -46,32 +43,9 @@ def usage(input_tokens: int, output_tokens: int, reasoning_tokens: int = 0, cach
     }
 
 
-def _filter_entry(source: str, length: int) -> dict[str, Any]:
-    results: dict[str, Any] = {c: {"filtered": False, "severity": "safe"} for c in _HARM_CATEGORIES}
-    if source == "prompt":
-        results["jailbreak"] = {"filtered": False, "detected": False}
-    else:
-        results["protected_material_text"] = {"filtered": False, "detected": False}
-        results["protected_material_code"] = {"filtered": False, "detected": False}
-    return {
-        "blocked": False,
-        "source_type": source,
-        "content_filter_raw": [],
-        "content_filter_results": results,
-        "content_filter_offsets": {"start_offset": 0, "end_offset": length, "check_offset": 0},
-    }
-
-
-def content_filters(v1: bool, prompt_chars: int, completion_chars: int) -> list[dict[str, Any]] | None:
-    """Azure's top-level ``content_filters``.
-
-    azure-wire-facts.md "Extra body fields": null on the dated api-versions (and in v1 records
-    up to Dec 2025); an array of all-safe prompt and completion entries in 2026 v1 records. The
-    emulator follows the newer v1 behaviour.
-    """
-    if not v1:
-        return None
-    return [_filter_entry("prompt", prompt_chars), _filter_entry("completion", completion_chars)]
+def content_filters(v1: bool, prompt_chars: int, completion_chars: int, blocked: str | None = None) -> list[dict[str, Any]] | None:
+    """Azure's top-level ``content_filters`` (built by :func:`emulator.wire.content_filters.annotations`)."""
+    return _annotations(v1, prompt_chars, completion_chars, blocked)
 
 
 def response_object(
