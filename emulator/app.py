@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import background, errors, files, identity, models, responses, stream, vector_stores, versions
+from . import background, compaction, errors, files, identity, models, responses, stream, vector_stores, versions
 from .call import Call, Reply
 from .errors import ApiError
 from .headers import ReplyMeta
@@ -32,6 +32,7 @@ Handler = Callable[[Call], Awaitable[Reply]]
 # (path under the api prefix, method, handler, is a Responses operation)
 API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     ("/responses", "POST", responses.create, True),
+    ("/responses/compact", "POST", compaction.compact, True),
     ("/responses/{response_id}", "GET", responses.retrieve, True),
     ("/responses/{response_id}", "DELETE", responses.delete, True),
     ("/responses/{response_id}/input_items", "GET", responses.input_items, True),

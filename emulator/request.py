@@ -68,6 +68,11 @@ TEXT_FORMATS = ("text", "json_schema", "json_object")
 TRUNCATIONS = ("auto", "disabled")
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
 IMAGE_DETAILS = ("low", "high", "auto", "original")
+VERBOSITIES = ("low", "medium", "high")
+# context_management entries (OpenAI API reference, responses.create): only `compaction`,
+# compact_threshold at least 1000 tokens.
+CONTEXT_MANAGEMENT_TYPES = ("compaction",)
+MIN_COMPACT_THRESHOLD = 1000
 MIN_OUTPUT_TOKENS = 16
 
 
@@ -99,6 +104,7 @@ class CreateRequest:
     parallel_tool_calls: bool = True
     include: list[str] = field(default_factory=list)
     service_tier: str | None = None
+    context_management: list[dict[str, Any]] = field(default_factory=list)
     sent: frozenset[str] = frozenset()
     """The top-level fields the client actually sent (non-null)."""
 
@@ -350,6 +356,8 @@ def _parse_text(body: dict[str, Any]) -> dict[str, Any]:
     if value is None:
         return {"format": {"type": "text"}}
     value = _object(value, "text")
+    if value.get("verbosity") is not None:
+        _enum(value["verbosity"], "text.verbosity", VERBOSITIES)
     fmt = value.get("format")
     if fmt is None:
         return {**value, "format": {"type": "text"}}
@@ -386,6 +394,26 @@ def _parse_include(body: dict[str, Any]) -> list[str]:
     for i, item in enumerate(value):
         _enum(item, f"include[{i}]", INCLUDABLE)
     return value
+
+
+def _parse_context_management(body: dict[str, Any]) -> list[dict[str, Any]]:
+    value = body.get("context_management")
+    if value is None:
+        return []
+    entries = _array(value, "context_management")
+    for i, entry in enumerate(entries):
+        entry = _object(entry, f"context_management[{i}]")
+        if entry.get("type") is None:
+            raise errors.missing_parameter(f"context_management[{i}].type")
+        _enum(entry["type"], f"context_management[{i}].type", CONTEXT_MANAGEMENT_TYPES)
+        threshold = entry.get("compact_threshold")
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+                raise errors.invalid_type(f"context_management[{i}].compact_threshold", "a number", json_type(threshold))
+            if threshold < MIN_COMPACT_THRESHOLD:
+                raise errors.out_of_range(f"context_management[{i}].compact_threshold", threshold,
+                                          MIN_COMPACT_THRESHOLD, above=False, integer=False)
+    return entries
 
 
 def parse_create(body: dict[str, Any]) -> CreateRequest:
@@ -425,5 +453,6 @@ def parse_create(body: dict[str, Any]) -> CreateRequest:
         parallel_tool_calls=_bool(body, "parallel_tool_calls", True),
         include=_parse_include(body),
         service_tier=None if tier is None else _enum(tier, "service_tier", SERVICE_TIERS),
+        context_management=_parse_context_management(body),
         sent=frozenset(k for k, v in body.items() if v is not None),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import background, context, errors, schema, sealed, vision
+from . import background, compaction, context, errors, options, schema, sealed, vision
 from .call import Call, Reply
 from .profile import Deployment
 from .request import CreateRequest, decode_body, json_type, parse_create
@@ -64,11 +64,21 @@ def _check_reasoning_items(req: CreateRequest, call: Call) -> None:
 async def create(call: Call) -> Reply:
     """``POST /responses``."""
     body = decode_body(await call.request.body())
+    return await create_from(call, body)
+
+
+async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Deployment, Any]:
+    """Validate a create body and run it: the request, its deployment and the finished run.
+
+    Shared by ``POST /responses`` and WebSocket mode's ``response.create`` (emulator/websocket.py).
+    """
     deployment = _deployment(call, body)
     req = parse_create(body)
     _check_model_params(req, deployment)
+    options.check_options(req, deployment)
     _check_format(req)
     _check_reasoning_items(req, call)
+    compaction.check_items(req.input)
     if req.background:
         background.check_allowed(call, req)
     elif req.stream and call.state.streamer is None:
@@ -78,7 +88,8 @@ async def create(call: Call) -> Reply:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
-        context.check_room(parent, call.state.context_tokens)
+        if req.truncation != "auto":
+            context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
     check_tools(req.tools, call.api, call.state.profile, call.resource)
     step = await run_tools(
@@ -87,9 +98,16 @@ async def create(call: Call) -> Reply:
     )
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
-        images=images, step=step,
+        images=images, step=step, cache=call.state.prompt_caches[call.resource.name],
+        context_limit=call.state.context_tokens,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
+    return req, deployment, run
+
+
+async def create_from(call: Call, body: dict[str, Any]) -> Reply:
+    """Create from a decoded body: JSON, SSE or a background job."""
+    req, deployment, run = await prepare(call, body)
     if req.background:
         return background.start(call, req, run, deployment)
     if req.store:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .prompt_cache import PromptCache
 from .auth import Authenticator
 from .background import Jobs
 from .context import DEFAULT_CONTEXT_TOKENS
@@ -51,6 +52,7 @@ class EmulatorState:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
     file_data: dict[str, FileData] = field(init=False)
+    prompt_caches: dict[str, PromptCache] = field(init=False)
     """Per resource: uploaded files and vector stores (file search)."""
     streamer: Callable[..., Any] | None = None
     """Hook for SSE: given (call, run) returns a streaming Starlette response. None: 400."""
@@ -69,6 +71,7 @@ class EmulatorState:
         self.faults = Injector(self.fault_spec or self.profile.faults)
         self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
         self.file_data = {r.name: FileData() for r in self.profile.resources}
+        self.prompt_caches = {r.name: PromptCache() for r in self.profile.resources}
 
     @classmethod
     def create(

@@ -76,11 +76,14 @@ def _message_events(index: int, item: dict[str, Any]) -> Iterator[Event]:
     ref = {"item_id": item["id"], "output_index": index}
     for c, part in enumerate(item["content"]):
         at = {**ref, "content_index": c}
-        yield {"type": "response.content_part.added", **at, "part": {**part, "text": ""}}
-        for delta in chunks(part["text"]):
-            yield {"type": "response.output_text.delta", **at, "delta": delta, "logprobs": [],
-                   "obfuscation": _obfuscation(delta)}
-        yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
+        yield {"type": "response.content_part.added", **at, "part": {**part, "text": "", "logprobs": []}}
+        deltas = chunks(part["text"])
+        logprobs = part.get("logprobs") or []
+        aligned = len(logprobs) == len(deltas)
+        for n, delta in enumerate(deltas):
+            yield {"type": "response.output_text.delta", **at, "delta": delta,
+                   "logprobs": [logprobs[n]] if aligned else [], "obfuscation": _obfuscation(delta)}
+        yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": logprobs}
         yield {"type": "response.content_part.done", **at, "part": part}
 
 
