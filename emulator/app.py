@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from . import background, compaction, errors, files, identity, models, responses, stream, vector_stores, versions
 from .call import Call, Reply
@@ -117,7 +117,9 @@ def create_app(state: EmulatorState) -> Starlette:
         meta = ReplyMeta(state.resource_for(request.scope))
         return _fail(state, errors.server_error(), meta)
 
-    routes: list[Route] = [
+    from .websocket import websocket_endpoint  # imports responses, like the routes above
+
+    routes: list[BaseRoute] = [
         Route("/emulator/info", info, methods=["GET"]),
         Route("/msi/token", msi_token, methods=["GET"]),
     ]
@@ -125,6 +127,8 @@ def create_app(state: EmulatorState) -> Starlette:
         for path, method, handler, is_responses in API_ROUTES:
             routes.append(Route(prefix + path, _endpoint(state, handler, flavour, is_responses), methods=[method]))
 
+    # WebSocket mode (emulator/websocket.py): v1 only, like the OpenAI API it follows.
+    routes.append(WebSocketRoute("/openai/v1/responses", websocket_endpoint(state)))
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)
         from .mutations import Mutating
