@@ -13,6 +13,7 @@ from .request import check_against_request
 from .response import RESPONSE_STATUSES, check_response
 from .rules import RULES
 from .stream import check_stream
+from .surface import check_cached_tokens, check_compacted, check_compaction_item, check_logprobs, check_service_tier
 from .wire import check_sse_content_type, check_sse_data
 
 __all__ = [
@@ -20,6 +21,11 @@ __all__ = [
     "RULES",
     "Violation",
     "check_against_request",
+    "check_cached_tokens",
+    "check_compacted",
+    "check_compaction_item",
+    "check_logprobs",
+    "check_service_tier",
     "check_response",
     "check_sse_content_type",
     "check_sse_data",
