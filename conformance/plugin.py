@@ -134,6 +134,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if wanted and not any(fnmatch.fnmatchcase(feature_id, w) for w in wanted):
             dropped.append(item)
             continue
+        live_only = item.get_closest_marker("live_only")
+        if live_only is not None and not state.live:
+            # Traffic vcrpy cannot record (WebSocket frames): no cassette, so `skipped` offline.
+            why = live_only.args[0] if live_only.args else "this test's traffic is not recorded"
+            item.add_marker(pytest.mark.skip(reason=f"live only: {why}; run it with --live"))
         item.add_marker(getattr(pytest.mark, feature_id))
         item.add_marker(getattr(pytest.mark, feature_id.split(".", 1)[0]))
         if "target" in getattr(item, "fixturenames", ()):

@@ -139,7 +139,8 @@ def execute(
         sealed_content = None
         if ENCRYPTED in req.include:
             sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
-        output.append(objects.reasoning_item(summary, sealed_content))
+        if reasoning["effort"] != "none":  # effort none: the model does not reason at all
+            output.append(objects.reasoning_item(summary, sealed_content))
 
     tool_turns = step.turns if step is not None else []
     if step is not None:
@@ -161,7 +162,8 @@ def execute(
     if compaction.over_threshold(req.context_management, input_tokens):
         # Server-side compaction (context_management): the conversation so far, as one opaque
         # item ahead of the answer, which a stateless client sends back instead of the history.
-        output.insert(0, compaction.compaction_item([t for t in conversation if t.role != "user"]))
+        # It stands for the whole conversation: a client may drop every item before it.
+        output.insert(0, compaction.compaction_item(conversation))
     status = "incomplete" if completion.truncated else "completed"
 
     prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
