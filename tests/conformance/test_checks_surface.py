@@ -53,7 +53,7 @@ def _broken(path_edit):
     return body
 
 
-@pytest.mark.parametrize("edit, rule", [
+COMPACTION_CASES = [
     (lambda b: b.update(object="response"), "compaction.shape"),
     (lambda b: b.update(id=""), "compaction.shape"),
     (lambda b: b.pop("usage"), "compaction.shape"),
@@ -63,7 +63,10 @@ def _broken(path_edit):
     (lambda b: b["output"][1].update(encrypted_content=""), "compaction.item"),
     (lambda b: b["output"][0].update(role="assistant"), "compaction.item"),
     (lambda b: b["usage"].update(total_tokens=99), "response.usage"),
-])
+]
+
+
+@pytest.mark.parametrize("edit, rule", COMPACTION_CASES)
 def test_broken_compactions_are_caught(edit, rule):
     assert rule in _rules(check_compacted(_broken(edit)))
 
@@ -83,14 +86,17 @@ def test_good_logprobs_pass():
     assert check_logprobs(_with_logprobs(GOOD_LOGPROBS), 2) == []
 
 
-@pytest.mark.parametrize("logprobs, top, rule", [
+LOGPROB_CASES = [
     ([], 2, "logprobs.shape"),                                             # asked for, none sent
     ([_lp("Hi", 0.5, [_lp("Hi")]), _lp(" there", -0.1, [_lp(" there")])], 2, "logprobs.shape"),  # positive
     ([{**_lp("Hi", -0.1, [_lp("Hi")]), "bytes": [1, 2]}, _lp(" there", -0.1, [_lp(" there")])], 2, "logprobs.shape"),
     ([_lp("Hi", -0.1, []), _lp(" there", -0.1, [_lp(" there")])], 2, "logprobs.top"),          # no alternatives
     ([_lp("Hi", -0.1, [_lp("a"), _lp("b"), _lp("c")]), _lp(" there", -0.1, [_lp(" there")])], 2, "logprobs.top"),
     ([_lp("Ho", -0.1, [_lp("Ho")]), _lp(" there", -0.1, [_lp(" there")])], 2, "logprobs.text"),
-])
+]
+
+
+@pytest.mark.parametrize("logprobs, top, rule", LOGPROB_CASES)
 def test_broken_logprobs_are_caught(logprobs, top, rule):
     assert rule in _rules(check_logprobs(_with_logprobs(logprobs), top))
 
@@ -118,3 +124,8 @@ def _usage(cached, input_tokens=2000):
 def test_cache_hits_follow_the_1024_plus_128_rule(body, ok):
     found = check_cached_tokens(body)
     assert (found == []) is ok and _rules(found) <= {"prompt_cache.hit"}
+
+
+#: The rules these tests feed a broken shape (test_checks.test_every_rule_has_a_case).
+TESTED_RULES = ({r for _, r in COMPACTION_CASES} | {r for _, _, r in LOGPROB_CASES}
+                | {"service_tier.served", "prompt_cache.hit"})
