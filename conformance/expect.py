@@ -33,6 +33,45 @@ def conformant_response(response: Any, request: Optional[Mapping[str, Any]] = No
     _fail_on(check_response(body) + (check_against_request(request, body) if request else []), "response")
 
 
+def conformant_compaction(compacted: Any) -> None:
+    """A `/responses/compact` result: user messages, then one opaque compaction item."""
+    from conformance.checks import check_compacted
+
+    _fail_on(check_compacted(wire_dict(compacted)), "compacted conversation")
+
+
+def compaction_item_in(response: Any) -> dict[str, Any]:
+    """The one well-formed compaction item a `context_management` response carries."""
+    from conformance.checks import check_compaction_item
+
+    body = wire_dict(response)
+    items = [item for item in body.get("output") or [] if isinstance(item, dict) and item.get("type") == "compaction"]
+    assert len(items) == 1, f"expected one compaction item in the output, got types {[i.get('type') for i in body.get('output') or []]}"
+    _fail_on(check_compaction_item(items[0], where="output[compaction]"), "compaction item")
+    return items[0]
+
+
+def logprobs_with(response: Any, top_logprobs: int) -> None:
+    """Every output_text part carries logprobs spelling its text, with top_logprobs alternatives."""
+    from conformance.checks import check_logprobs
+
+    _fail_on(check_logprobs(wire_dict(response), top_logprobs), "logprobs")
+
+
+def served_by_tier(response: Any, asked: Optional[str]) -> None:
+    """The response reports the service tier that served it (the one asked for)."""
+    from conformance.checks import check_service_tier
+
+    _fail_on(check_service_tier(wire_dict(response), asked), "service tier")
+
+
+def cache_hit(response: Any) -> None:
+    """`usage.input_tokens_details.cached_tokens` shows a prompt-cache hit, by Azure's rules."""
+    from conformance.checks import check_cached_tokens
+
+    _fail_on(check_cached_tokens(wire_dict(response)), "prompt-cache accounting")
+
+
 def stopped_at_the_limit(response: Any, request: Mapping[str, Any]) -> None:
     """A response asked for more text than ``request``'s ``max_output_tokens`` allows: it
     stops there, ``incomplete`` with reason ``max_output_tokens`` (OpenAI API reference,

@@ -205,7 +205,7 @@ class Emulator:
         config = uvicorn.Config(
             self.app,
             lifespan="off",
-            ws="none",
+            ws="websockets-sansio",  # WebSocket mode on /openai/v1/responses (emulator/websocket.py)
             log_config=None,
             log_level=self.log_level,
             access_log=self.access_log,

@@ -27,6 +27,14 @@ RULES: Mapping[str, str] = {
     "request.tool_choice": "tool_choice none calls no tool; required, a named tool or allowed_tools are obeyed",
     "request.max_tool_calls": "the response makes no more built-in tool calls than max_tool_calls",
     "request.include": "included code_interpreter_call.outputs and web_search_call.action.sources are present",
+    # conformance.checks.surface
+    "compaction.shape": "a /responses/compact result has object 'response.compaction', an id, an output array and usage",
+    "compaction.item": "compacted output is user messages then exactly one compaction item (non-empty encrypted_content), last",
+    "logprobs.shape": "each logprob has a string token, a finite logprob <= 0 and bytes that encode the token",
+    "logprobs.top": "each logprob has 1 to top_logprobs alternatives",
+    "logprobs.text": "the logprobs' tokens concatenate to the output_text part's text",
+    "service_tier.served": "the response reports the tier that served it: default for auto/default, else the one asked for",
+    "prompt_cache.hit": "a repeated long prefix is billed as cached_tokens: >= 1024, in 128-token steps, within input_tokens",
     # check_stream
     "stream.empty": "the stream has at least one event",
     "stream.event_shape": "each event is a JSON object with a string type",

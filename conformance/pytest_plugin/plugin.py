@@ -116,6 +116,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             marks.append(pytest.mark.skip(reason=f"{elsewhere} ({feature.id})"))
         elif missing:
             marks.append(pytest.mark.skip(reason=f"not applicable: {target.deployment} lacks {', '.join(missing)} (needed by {feature.id})"))
+        v1_only = metafunc.definition.get_closest_marker("v1_only")
+        if v1_only is not None and not target.is_v1:
+            why = v1_only.args[0] if v1_only.args else f"{feature.id} is served on the v1 API only"
+            marks.append(pytest.mark.skip(reason=f"not applicable: {why}"))
         params.append(pytest.param(target, id=target.id, marks=marks))
     if not params:
         params.append(pytest.param(None, id="no-target", marks=pytest.mark.skip(
@@ -136,9 +140,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if wanted and not any(fnmatch.fnmatchcase(feature_id, w) for w in wanted):
             dropped.append(item)
             continue
+        live_only = item.get_closest_marker("live_only")
+        if live_only is not None and not state.live:
+            # Traffic vcrpy cannot record (WebSocket frames): no cassette, so `skipped` offline.
+            why = live_only.args[0] if live_only.args else "this test's traffic is not recorded"
+            item.add_marker(pytest.mark.skip(reason=f"live only: {why}; run it with --live"))
         item.add_marker(getattr(pytest.mark, feature_id))
         item.add_marker(getattr(pytest.mark, feature_id.split(".", 1)[0]))
-        if "target" in getattr(item, "fixturenames", ()):
+        if "target" in getattr(item, "fixturenames", ()) and live_only is None:
             item.add_marker(pytest.mark.vcr)
             if not state.live:
                 item.add_marker(pytest.mark.block_network)

@@ -17,16 +17,14 @@ end of a text goes too, and so does a JWT cut before its signature.
 
 from __future__ import annotations
 
-from __future__ import annotations
-import dataclasses
 import logging
 import os
-import re
 from typing import Any, Iterator, Optional
 
 import pytest
 
 from conformance.recording.redact import Redactor, scrub, scrub_report
+from conformance.recording.scrub import Scrubber
 
 
 class TerminalScrub:

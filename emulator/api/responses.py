@@ -23,13 +23,15 @@ from emulator.engine.tools import ToolContext, check_tools, run_tools
 from emulator.engine.tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
 from emulator.api import conversations
 from emulator.engine import content_filter
+from emulator.engine.conversation import normalize_input, turns_of
+from emulator.engine import compaction
 from emulator.engine import context
 from emulator.wire import errors
+from emulator.engine import options
 from emulator.engine import schema
 from emulator.wire import sealed
 from emulator.engine import vision
 from emulator.api.call import Call, Reply
-from emulator.engine.conversation import normalize_input, turns_of
 from emulator.state.profile import Deployment
 from emulator.wire.request import CreateRequest, decode_body, json_type, parse_create
 from emulator.engine.run import ENCRYPTED, execute
@@ -88,11 +90,21 @@ def _check_prompt_filter(call: Call, req: CreateRequest, parent: Record | None, 
 async def create(call: Call) -> Reply:
     """``POST /responses``."""
     body = decode_body(await call.request.body())
+    return await create_from(call, body)
+
+
+async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Deployment, Any]:
+    """Validate a create body and run it: the request, its deployment and the finished run.
+
+    Shared by ``POST /responses`` and WebSocket mode's ``response.create`` (emulator/websocket.py).
+    """
     deployment = _deployment(call, body)
     req = parse_create(body)
     _check_model_params(req, deployment)
+    options.check_options(req, deployment)
     _check_format(req)
     _check_reasoning_items(req, call)
+    compaction.check_items(req.input)
     if req.background:
         background.check_allowed(call, req)
     elif req.stream and call.state.streamer is None:
@@ -107,7 +119,8 @@ async def create(call: Call) -> Reply:
         parent = call.store.get(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
-        context.check_room(parent, call.state.context_tokens)
+        if req.truncation != "auto":
+            context.check_room(parent, call.state.context_tokens)
     images = await vision.resolve(req.input)
     _check_prompt_filter(call, req, parent, images)
     check_tools(req.tools, call.api, call.state.profile, call.resource, deployment.model)
@@ -117,11 +130,18 @@ async def create(call: Call) -> Reply:
     )
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
-        images=images, step=step,
+        images=images, step=step, cache=call.state.prompt_caches[call.resource.name],
+        context_limit=call.state.context_tokens,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
     if conversation is not None:
         conversations.extend(conversation, run.record.input_items, run.response)
+    return req, deployment, run
+
+
+async def create_from(call: Call, body: dict[str, Any]) -> Reply:
+    """Create from a decoded body: JSON, SSE or a background job."""
+    req, deployment, run = await prepare(call, body)
     if req.background:
         return background.start(call, req, run, deployment)
     if req.store:

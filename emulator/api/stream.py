@@ -22,29 +22,23 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from starlette.responses import StreamingResponse
 
 from emulator.api.call import Call
+from emulator.wire.deltas import chunks
 from emulator.engine.run import Run
 from emulator.engine.tools.events import TOOL_ITEM_TYPES, item_events
 from emulator.engine.tools.events import opened as tool_opened
 
 Event = dict[str, Any]
 
-_CHUNK_RE = re.compile(r"\s*(?:\w+|[^\w\s])|\s+$")
 """One delta per emulator token, leading whitespace attached (as real deltas look)."""
 
 OBFUSCATION_WIDTH = 16
 """Deltas are padded with random characters to a steady length (OpenAI's side-channel defence)."""
-
-
-def chunks(text: str) -> list[str]:
-    """``text`` split into the deltas the stream sends; ``"".join(chunks(t)) == t``."""
-    return [m.group(0) for m in _CHUNK_RE.finditer(text)] or ([text] if text else [])
 
 
 def _obfuscation(delta: str) -> str:
@@ -76,11 +70,14 @@ def _message_events(index: int, item: dict[str, Any]) -> Iterator[Event]:
     ref = {"item_id": item["id"], "output_index": index}
     for c, part in enumerate(item["content"]):
         at = {**ref, "content_index": c}
-        yield {"type": "response.content_part.added", **at, "part": {**part, "text": ""}}
-        for delta in chunks(part["text"]):
-            yield {"type": "response.output_text.delta", **at, "delta": delta, "logprobs": [],
-                   "obfuscation": _obfuscation(delta)}
-        yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
+        yield {"type": "response.content_part.added", **at, "part": {**part, "text": "", "logprobs": []}}
+        deltas = chunks(part["text"])
+        logprobs = part.get("logprobs") or []
+        aligned = len(logprobs) == len(deltas)
+        for n, delta in enumerate(deltas):
+            yield {"type": "response.output_text.delta", **at, "delta": delta,
+                   "logprobs": [logprobs[n]] if aligned else [], "obfuscation": _obfuscation(delta)}
+        yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": logprobs}
         yield {"type": "response.content_part.done", **at, "part": part}
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from emulator.wire.ids import item_id
 from emulator.engine.model import Turn
+from emulator.wire import sealed
 
 _TEXT_KEYS = ("text", "refusal")
 
@@ -103,7 +104,16 @@ def turns_of(items: Iterable[dict[str, Any]], images_info: Mapping[str, Describe
     """Turns for the items that carry text, in order (with what vision saw of their images)."""
     turns: list[Turn] = []
     for item in items:
+        if item.get("type") == "compaction":
+            turns.extend(compacted_turns(item))
+            continue
         turn = turn_of(item, images_info)
         if turn is not None:
             turns.append(turn)
     return turns
+
+
+def compacted_turns(item: dict[str, Any]) -> list[Turn]:
+    """The turns a compaction item stands for (it was checked by the handler before)."""
+    payload = sealed.unseal(item.get("encrypted_content")) or {}
+    return [Turn(str(role), str(text)) for role, text in payload.get("turns", [])]

@@ -25,6 +25,22 @@ from emulator.engine.tools.step import ToolStep
 from emulator.wire.versions import Api
 from emulator.engine.vision import ImageInfo
 from emulator.engine import content_filter
+from emulator.engine import compaction
+from emulator.engine import model
+from emulator.wire import objects
+from emulator.engine import schema
+from emulator.wire import sealed
+from emulator.engine.logprobs import logprobs_for
+from emulator.engine.options import LOGPROBS
+from emulator.engine.prompt_cache import PromptCache, prompt_tokens
+from emulator.engine.conversation import normalize_input, turns_of
+from emulator.wire.ids import response_id
+from emulator.state.profile import Deployment, Profile
+from emulator.wire.request import CreateRequest
+from emulator.state.store import Record
+from emulator.engine.tools.step import ToolStep
+from emulator.wire.versions import Api
+from emulator.engine.vision import ImageInfo
 ENCRYPTED = "reasoning.encrypted_content"
 
 # Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
@@ -63,7 +79,28 @@ def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | 
     if fmt.get("type") == "json_object":
         answer = model.respond(conversation, req.instructions, seed)
         return model.truncate(json.dumps({"answer": answer, "question": latest}), budget)
+    verbosity = req.text.get("verbosity")
+    if verbosity in ("low", "high"):
+        return model.truncate(_verbose(conversation, req.instructions, seed, verbosity), budget)
     return model.generate(conversation, req.instructions, budget, seed)
+
+
+def _verbose(conversation: list[model.Turn], instructions: str | None, seed: int, verbosity: str) -> str:
+    """``text.verbosity``: low keeps the answer's first sentence, high adds two more passes."""
+    answer = model.respond(conversation, instructions, seed)
+    if verbosity == "low":
+        first, dot, _ = answer.partition(". ")
+        return first + (dot.strip() if dot else "")
+    more = [model.respond(conversation, instructions, seed + n) for n in (1, 2)]
+    return " ".join([answer, "In more detail:", *more])
+
+
+def _truncated_history(history: list[model.Turn], room: int) -> list[model.Turn]:
+    """``truncation: "auto"``: drop the oldest turns until the rest fits in ``room`` tokens."""
+    kept = list(history)
+    while kept and sum(model.turn_tokens(t) for t in kept) > room:
+        kept.pop(0)
+    return kept
 
 
 def execute(
@@ -77,18 +114,27 @@ def execute(
     now: float | None = None,
     images: Mapping[str, ImageInfo] | None = None,
     step: ToolStep | None = None,
+    cache: PromptCache | None = None,
+    context_limit: int | None = None,
 ) -> Run:
     """Run the model over the conversation and build the finished Response."""
     created = int(time.time() if now is None else now)  # integer seconds: docs/azure-wire-details.md
     items = normalize_input(req.input)
     new_turns = turns_of(items, images)
     history = parent.history() if parent is not None else []
-    conversation = history + new_turns
 
     new_tokens = sum(model.turn_tokens(t) for t in new_turns)
     prior_tokens = parent.chain_tokens if parent is not None else 0
     instructions_tokens = model.count_tokens(req.instructions) if req.instructions else 0
+    if req.truncation == "auto" and context_limit is not None and prior_tokens + new_tokens + instructions_tokens >= context_limit:
+        history = _truncated_history(history, context_limit - new_tokens - instructions_tokens - 1)
+        prior_tokens = sum(model.turn_tokens(t) for t in history)
+    conversation = history + new_turns
     input_tokens = prior_tokens + new_tokens + instructions_tokens
+    cached_tokens = 0
+    if cache is not None:
+        cached_tokens = min(cache.lookup_and_add(req.prompt_cache_key, prompt_tokens(req.instructions, conversation)),
+                            input_tokens)
 
     reasoning = _reasoning_echo(req, deployment)
     output: list[dict[str, Any]] = []
@@ -109,7 +155,8 @@ def execute(
         sealed_content = None
         if ENCRYPTED in req.include:
             sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
-        output.append(objects.reasoning_item(summary, sealed_content))
+        if reasoning["effort"] != "none":  # effort none: the model does not reason at all
+            output.append(objects.reasoning_item(summary, sealed_content))
 
     blocked: content_filter.Hit | None = None
     tool_turns = step.turns if step is not None else []
@@ -129,9 +176,17 @@ def execute(
         if blocked is not None:
             # The output filter stops the answer: no text, and usage all zeros (content_filter.py).
             completion = model.Completion("", 0, True)
-            input_tokens = reasoning_tokens = 0
+            input_tokens = reasoning_tokens = cached_tokens = 0
             notes = []
-        output.append(objects.message_item(completion.text, complete=not completion.truncated, annotations=notes))
+        message = objects.message_item(completion.text, complete=not completion.truncated, annotations=notes)
+        if LOGPROBS in req.include:
+            message["content"][0]["logprobs"] = logprobs_for(completion.text, req.top_logprobs or 0)
+        output.append(message)
+    if compaction.over_threshold(req.context_management, input_tokens):
+        # Server-side compaction (context_management): the conversation so far, as one opaque
+        # item ahead of the answer, which a stateless client sends back instead of the history.
+        # It stands for the whole conversation: a client may drop every item before it.
+        output.insert(0, compaction.compaction_item(conversation))
     status = "incomplete" if completion.truncated else "completed"
     reason = None if not completion.truncated else "content_filter" if blocked is not None else "max_output_tokens"
 
@@ -143,7 +198,7 @@ def execute(
         status=status,
         model=deployment.name,
         output=output,
-        usage_=objects.usage(input_tokens, completion.tokens + reasoning_tokens, reasoning_tokens),
+        usage_=objects.usage(input_tokens, completion.tokens + reasoning_tokens, reasoning_tokens, cached_tokens),
         filters=objects.content_filters(api.is_v1, prompt_chars, len(completion.text),
                                         blocked.category if blocked is not None else None),
         incomplete_reason=reason,

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from emulator.api import background
 from emulator.wire import errors
@@ -32,7 +32,9 @@ from emulator.wire.errors import ApiError
 from emulator.wire.headers import ReplyMeta
 from emulator.gateway.limits import BodyLimit
 from emulator.gateway.process import EmulatorState
+from emulator.gateway.websocket import websocket_endpoint
 from emulator.api import conversations
+from emulator.api import compaction
 log = logging.getLogger("emulator")
 
 Handler = Callable[[Call], Awaitable[Reply]]
@@ -40,6 +42,7 @@ Handler = Callable[[Call], Awaitable[Reply]]
 # (path under the api prefix, method, handler, is a Responses operation)
 API_ROUTES: tuple[tuple[str, str, Handler, bool], ...] = (
     ("/responses", "POST", responses.create, True),
+    ("/responses/compact", "POST", compaction.compact, True),
     ("/responses/{response_id}", "GET", responses.retrieve, True),
     ("/responses/{response_id}", "DELETE", responses.delete, True),
     ("/responses/{response_id}/input_items", "GET", responses.input_items, True),
@@ -129,7 +132,7 @@ def create_app(state: EmulatorState) -> Starlette:
         meta = ReplyMeta(state.resource_for(request.scope))
         return _fail(state, errors.server_error(), meta)
 
-    routes: list[Route] = [
+    routes: list[BaseRoute] = [
         Route("/emulator/info", info, methods=["GET"]),
         Route("/msi/token", msi_token, methods=["GET"]),
     ]
@@ -139,6 +142,8 @@ def create_app(state: EmulatorState) -> Starlette:
     for path, method, handler, is_responses in PROJECT_ROUTES:
         routes.append(Route(PROJECT_PREFIX + path, _endpoint(state, handler, "v1", is_responses, (path, method) == ("/responses", "POST")), methods=[method]))
 
+    # WebSocket mode (emulator/websocket.py): v1 only, like the OpenAI API it follows.
+    routes.append(WebSocketRoute("/openai/v1/responses", websocket_endpoint(state)))
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)
         from emulator.mutations import Mutating

@@ -18,6 +18,16 @@ from emulator.wire.headers import HeaderBuilder
 from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
 from emulator.state.profile import FaultSpec, Profile, Resource, load_profile
 from emulator.state.store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
+from emulator.engine.prompt_cache import PromptCache
+from emulator.gateway.auth import Authenticator
+from emulator.engine.background import Jobs
+from emulator.engine.context import DEFAULT_CONTEXT_TOKENS
+from emulator.gateway.faults import Injector
+from emulator.state.filedata import FileData
+from emulator.wire.headers import HeaderBuilder
+from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
+from emulator.state.profile import FaultSpec, Profile, Resource, load_profile
+from emulator.state.store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 
 API_KEY_ENV = "EMULATOR_API_KEY"
 
@@ -52,6 +62,7 @@ class EmulatorState:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
     file_data: dict[str, FileData] = field(init=False)
+    prompt_caches: dict[str, PromptCache] = field(init=False)
     """Per resource: uploaded files and vector stores (file search)."""
     containers: dict[str, Containers] = field(init=False)
     """Per resource: code interpreter containers (tools/code_interpreter.py)."""
@@ -75,6 +86,7 @@ class EmulatorState:
         self.stores = {r.name: ResponseStore(self.max_responses, self.retention_seconds) for r in self.profile.resources}
         self.file_data = {r.name: FileData() for r in self.profile.resources}
         self.containers = {r.name: Containers() for r in self.profile.resources}
+        self.prompt_caches = {r.name: PromptCache() for r in self.profile.resources}
 
     @classmethod
     def create(

@@ -43,6 +43,12 @@ class Deployment(_Frozen):
     requests_per_minute: int | None = None
     background_ms: int | None = Field(default=None, ge=0)
     """How long a background response of this deployment runs (default: the profile's)."""
+    efforts: tuple[str, ...] | None = None
+    """The ``reasoning.effort`` values the model takes (None: every value the API knows)."""
+    service_tiers: tuple[str, ...] = ("default",)
+    """The ``service_tier`` values the deployment serves (``auto`` always means ``default``)."""
+    verbosities: tuple[str, ...] = ("medium",)
+    """The ``text.verbosity`` values the model takes (only GPT-5 models take low and high)."""
 
     @property
     def served_model(self) -> str:

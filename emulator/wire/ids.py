@@ -22,6 +22,7 @@ ITEM_PREFIX: dict[str, str] = {
     "code_interpreter_call": "ci",
     "custom_tool_call": "ctc",
     "custom_tool_call_output": "ctco",
+    "compaction": "cmp",
 }
 
 

@@ -23,6 +23,12 @@ def message_item(text: str, *, complete: bool = True, annotations: list[dict[str
     }
 
 
+def user_message(text: str) -> dict[str, Any]:
+    """A user input message as compacted output lists it (one ``input_text`` part)."""
+    return {"id": item_id("message"), "type": "message", "status": "completed", "role": "user",
+            "content": [{"type": "input_text", "text": text}]}
+
+
 def reasoning_item(summary: list[str] | None, encrypted_content: str | None = None) -> dict[str, Any]:
     """A reasoning output item; ``summary`` is empty unless a summary was asked for, and
     ``encrypted_content`` is present only when the request included it."""

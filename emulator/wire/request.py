@@ -72,6 +72,11 @@ DEFAULT_VERBOSITY = "medium"
 CACHE_RETENTIONS = ("in-memory", "in_memory", "24h")
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
 IMAGE_DETAILS = ("low", "high", "auto", "original")
+VERBOSITIES = ("low", "medium", "high")
+# context_management entries (OpenAI API reference, responses.create): only `compaction`,
+# compact_threshold at least 1000 tokens.
+CONTEXT_MANAGEMENT_TYPES = ("compaction",)
+MIN_COMPACT_THRESHOLD = 1000
 MIN_OUTPUT_TOKENS = 16
 
 
@@ -109,6 +114,7 @@ class CreateRequest:
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
     prompt_cache_retention: str | None = None
+    context_management: list[dict[str, Any]] = field(default_factory=list)
     sent: frozenset[str] = frozenset()
     """The top-level fields the client actually sent (non-null)."""
 
@@ -425,6 +431,26 @@ def _parse_include(body: dict[str, Any]) -> list[str]:
     return value
 
 
+def _parse_context_management(body: dict[str, Any]) -> list[dict[str, Any]]:
+    value = body.get("context_management")
+    if value is None:
+        return []
+    entries = _array(value, "context_management")
+    for i, entry in enumerate(entries):
+        entry = _object(entry, f"context_management[{i}]")
+        if entry.get("type") is None:
+            raise errors.missing_parameter(f"context_management[{i}].type")
+        _enum(entry["type"], f"context_management[{i}].type", CONTEXT_MANAGEMENT_TYPES)
+        threshold = entry.get("compact_threshold")
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+                raise errors.invalid_type(f"context_management[{i}].compact_threshold", "a number", json_type(threshold))
+            if threshold < MIN_COMPACT_THRESHOLD:
+                raise errors.out_of_range(f"context_management[{i}].compact_threshold", threshold,
+                                          MIN_COMPACT_THRESHOLD, above=False, integer=False)
+    return entries
+
+
 def parse_create(body: dict[str, Any]) -> CreateRequest:
     """Validate a create body whose ``model`` has already been resolved to a string."""
     for name in body:
@@ -466,6 +492,7 @@ def parse_create(body: dict[str, Any]) -> CreateRequest:
         frequency_penalty=_penalty(body, "frequency_penalty"),
         presence_penalty=_penalty(body, "presence_penalty"),
         prompt_cache_retention=_cache_retention(body),
+        context_management=_parse_context_management(body),
         sent=frozenset(k for k, v in body.items() if v is not None),
     )
 

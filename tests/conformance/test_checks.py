@@ -555,13 +555,15 @@ def test_stream_rule(build: Build, rule: str) -> None:
 def test_every_rule_has_a_case() -> None:
     try:
         from .test_checks_content_filter import TESTED_RULES as FILTER_RULES
+        from .test_checks_surface import TESTED_RULES as SURFACE_RULES
         from .test_checks_wire import TESTED_RULES as WIRE_RULES
     except ImportError:
         from test_checks_content_filter import TESTED_RULES as FILTER_RULES  # type: ignore[no-redef]
+        from test_checks_surface import TESTED_RULES as SURFACE_RULES  # type: ignore[no-redef]
         from test_checks_wire import TESTED_RULES as WIRE_RULES  # type: ignore[no-redef]
     try:
         from .test_checks_tools import TESTED_RULES as TOOL_RULES
     except ImportError:
         from test_checks_tools import TESTED_RULES as TOOL_RULES  # type: ignore[no-redef]
-    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES} | WIRE_RULES | TOOL_RULES | FILTER_RULES
+    tested = {r for _, _, r in RESPONSE_CASES} | {r for _, _, r in STREAM_CASES} | WIRE_RULES | TOOL_RULES | FILTER_RULES | SURFACE_RULES
     assert tested == set(RULES)
