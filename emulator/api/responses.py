@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api import background
-from emulator.engine import context
+from emulator.engine import context, documents
 from emulator.wire import errors
 from emulator.engine import schema
 from emulator.wire import sealed
@@ -84,7 +84,10 @@ async def create(call: Call) -> Reply:
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
         context.check_room(parent, call.state.context_tokens)
-    images = await vision.resolve(req.input)
+    files = call.state.file_data[call.resource.name].files
+    documents.check_file_ids(req.input, files)
+    images = await vision.resolve(req.input, files)
+    read = documents.resolve(req.input, files)
     check_tools(req.tools, call.api, call.state.profile, call.resource)
     step = await run_tools(
         ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],
@@ -92,7 +95,7 @@ async def create(call: Call) -> Reply:
     )
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
-        images=images, step=step,
+        images=images, step=step, documents=read,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
     if req.background:

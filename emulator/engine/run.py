@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.engine import model
+from emulator.engine import context, documents as docs, model
 from emulator.wire import objects
 from emulator.engine import schema
 from emulator.wire import sealed
@@ -66,6 +66,16 @@ def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | 
     return model.generate(conversation, req.instructions, budget, seed)
 
 
+def _document_answer(
+    req: CreateRequest, items: list[dict[str, Any]], documents: Mapping[str, docs.Document] | None
+) -> str | None:
+    """The answer a plain-text request about its ``input_file`` documents gets from their text."""
+    if not documents or (req.text.get("format") or {}).get("type", "text") != "text":
+        return None
+    asked = [t.text for t in turns_of(items) if t.role == "user"]
+    return docs.answer(asked[-1] if asked else "", documents.values())
+
+
 def execute(
     req: CreateRequest,
     *,
@@ -77,11 +87,15 @@ def execute(
     now: float | None = None,
     images: Mapping[str, ImageInfo] | None = None,
     step: ToolStep | None = None,
+    documents: Mapping[str, docs.Document] | None = None,
 ) -> Run:
-    """Run the model over the conversation and build the finished Response."""
+    """Run the model over the conversation and build the finished Response.
+
+    ``documents`` are the request's ``input_file`` parts, read: their text joins the turn
+    and, when no tool answered, the answer comes from them."""
     created = float(int(time.time() if now is None else now))
     items = normalize_input(req.input)
-    new_turns = turns_of(items, images)
+    new_turns = turns_of(items, images, documents)
     history = parent.history() if parent is not None else []
     conversation = history + new_turns
 
@@ -89,11 +103,12 @@ def execute(
     prior_tokens = parent.chain_tokens if parent is not None else 0
     instructions_tokens = model.count_tokens(req.instructions) if req.instructions else 0
     input_tokens = prior_tokens + new_tokens + instructions_tokens
+    context.check_window(input_tokens, deployment.context_window)
 
     reasoning = _reasoning_echo(req, deployment)
     output: list[dict[str, Any]] = []
     reasoning_tokens = 0
-    budget = req.max_output_tokens
+    budget = context.output_budget(req.max_output_tokens, deployment.max_output_tokens)
     if deployment.kind == "reasoning":
         reasoning_tokens = REASONING_TOKENS.get(reasoning["effort"], REASONING_TOKENS[DEFAULT_EFFORT])
         if budget is not None:
@@ -119,8 +134,11 @@ def execute(
         # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
         completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
     else:
+        from_documents = _document_answer(req, items, documents) if step is None or step.answer is None else None
         if step is not None and step.answer is not None:
             completion = model.truncate(step.answer, budget)
+        elif from_documents is not None:
+            completion = model.truncate(from_documents, budget)
         else:
             completion = _complete(req, conversation, budget, seed)
         notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]

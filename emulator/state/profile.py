@@ -41,6 +41,10 @@ class Deployment(_Frozen):
     requests_per_minute: int | None = None
     background_ms: int | None = Field(default=None, ge=0)
     """How long a background response of this deployment runs (default: the profile's)."""
+    context_window: int | None = Field(default=None, gt=0)
+    """Input tokens one turn may hold; more is refused with ``context_length_exceeded``."""
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    """The model's output limit: no turn generates more, whatever ``max_output_tokens`` asks."""
 
     @property
     def served_model(self) -> str:
