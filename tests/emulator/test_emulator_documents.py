@@ -8,7 +8,7 @@ import base64
 import pytest
 from emu_support import API_KEY, SWC, AppClient, create, error_of, image_bytes, text_of
 
-from conformance.pytest_plugin.fixtures.documents import HANDBOOK, make_pdf
+from conformance.pytest_plugin.fixtures.pdf import HANDBOOK, make_pdf
 from emulator.engine import context
 from emulator.gateway.app import create_app
 from emulator.gateway.process import EmulatorState
