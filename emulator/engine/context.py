@@ -16,7 +16,7 @@ DEFAULT_CONTEXT_TOKENS = 128_000
 
 def _exceeded() -> errors.ApiError:
     """OpenAI's body, which Azure relays: quoted from real traffic in public reports (see
-    docs/azure-behaviour.md "Context window")."""
+    docs/documents.md "Context window")."""
     return errors.invalid_request(
         "Your input exceeds the context window of this model. Please adjust your input and try again.",
         "input",

@@ -1,6 +1,6 @@
 """``input_file`` parts: the document is really read, and the "model" answers from its text.
 
-docs/azure-behaviour.md "Documents": a PDF goes inline as ``file_data``
+docs/documents.md "Documents": a PDF goes inline as ``file_data``
 (``data:application/pdf;base64,...``) or by the ``file_id`` of a file uploaded with purpose
 ``assistants``; the model receives the extracted text. A ``file_id`` the resource does not
 hold is refused with a 400, as is a part whose bytes cannot be read.

@@ -1,7 +1,7 @@
 """Text of an uploaded or inlined document: PDFs are really parsed (pypdf), other files read as UTF-8.
 
 The service reads PDFs for file search and for ``input_file`` parts ("the model receives
-extracted text and page images", docs/azure-behaviour.md "Documents"), so a PDF that is only
+extracted text and page images", docs/documents.md "Documents"), so a PDF that is only
 UTF-8-decoded would be searched as binary noise and its content never found.
 """
 

@@ -450,7 +450,7 @@ def service_unavailable() -> ApiError:
     )
 
 
-# --- documents and uploaded inputs (docs/azure-behaviour.md "Documents") ----------------------
+# --- documents and uploaded inputs (docs/documents.md "Documents") ----------------------
 
 
 def input_file_not_found(file_id: str, param: str) -> ApiError:

@@ -35,7 +35,7 @@ def _headers(tool: dict[str, Any]) -> dict[str, str]:
 def uses_sse(url: str) -> bool:
     """HTTP+SSE (the MCP transport before Streamable HTTP) for a URL whose path ends in ``/sse``.
 
-    The service speaks both transports (docs/azure-behaviour.md "Remote MCP"); servers of the
+    The service speaks both transports (docs/documents.md "Remote MCP"); servers of the
     older transport publish their event stream at ``/sse`` by convention (the seed's does)."""
     return urlsplit(url).path.rstrip("/").endswith("/sse")
 
