@@ -6,6 +6,7 @@ returns ``(status, body)``; errors are raised as :class:`~emulator.wire.errors.A
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from emulator.api import background
@@ -87,7 +88,7 @@ async def create(call: Call) -> Reply:
     files = call.state.file_data[call.resource.name].files
     documents.check_file_ids(req.input, files)
     images = await vision.resolve(req.input, files)
-    read = documents.resolve(req.input, files)
+    read = await asyncio.to_thread(documents.resolve, req.input, files)  # pypdf is CPU-bound: off the event loop
     check_tools(req.tools, call.api, call.state.profile, call.resource)
     step = await run_tools(
         ToolContext(req, parent, call.resource, call.state.file_data[call.resource.name],
