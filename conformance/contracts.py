@@ -124,3 +124,9 @@ def whole_image(b64: str, what: str = "the generated image") -> Any:
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow: truncated or broken data
         raise AssertionError(f"{what} does not decode whole ({len(data)} bytes): {exc}") from None
     return image
+
+
+def states_fact(text: str, fact: str, source: str) -> None:
+    """The answer states ``fact``, which only ``source`` holds (a made-up handbook's detail):
+    a service that did not read the document cannot know it."""
+    assert fact.lower() in text.lower(), f"{source} says {fact!r}, but the answer does not: {text!r}"

@@ -13,6 +13,7 @@ from conformance import contracts
 from conformance import expect
 from conformance.client.polling import wait_for_file_batch
 from conformance.model.sdk import SDK_VERSION, vector_stores
+from conformance.pytest_plugin.fixtures.pdf import HANDBOOK
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
@@ -129,3 +130,31 @@ def test_streamed_file_search_reports_its_phases(client, target, created, upload
                       "response.file_search_call.completed"]
     text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     assert text == final.output_text
+
+
+@pytest.mark.feature("tools.file_search")
+def test_file_search_finds_the_text_inside_an_uploaded_pdf(client, target, created, conformance_state):
+    # The seed uploads employee_handbook.pdf: a PDF's text sits in compressed content streams,
+    # so only a service that parses it finds the answer.
+    stores = stores_api(client)
+    interval = target.poll_interval if conformance_state.live else 0.0
+    store = stores.create(name=created.name("PDF Handbook"))
+    created.vector_store(store.id)
+    file = client.files.create(file=(created.name(HANDBOOK.filename), HANDBOOK.data, "application/pdf"), purpose="assistants")
+    created.file(file.id)
+    batch = stores.file_batches.create(vector_store_id=store.id, file_ids=[file.id])
+    batch = wait_for_file_batch(stores, store.id, batch.id, interval=interval, timeout=target.poll_timeout)
+    assert batch.status == "completed", f"batch not processed: {batch}"
+
+    response = client.responses.create(
+        model=target.deployment,
+        input="How many vacation days does every employee receive per year?",
+        tools=[{"type": "file_search", "vector_store_ids": [store.id]}],
+        include=["file_search_call.results"],
+    )
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    [search] = [item for item in response.output if item.type == "file_search_call"]
+    assert search.results and search.results[0].file_id == file.id, "the PDF's text is searchable"
+    contracts.states_fact(response.output_text, "31", HANDBOOK.filename)

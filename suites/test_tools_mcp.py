@@ -45,6 +45,21 @@ def test_mcp_lists_the_server_tools_and_returns_the_call_output(client, target, 
 
 
 @pytest.mark.feature("tools.mcp")
+def test_mcp_over_http_sse_lists_and_calls_the_server_tools(client, target, created, mcp_server):
+    # The seed's MCP server URL ends in /sse: the older HTTP+SSE transport, which the service also speaks.
+    needs_local(mcp_server)
+    tool = {**mcp_tool(mcp_server, require_approval="never"), "server_url": mcp_server.sse_url}
+    response = client.responses.create(model=target.deployment, input=ADD, tools=[tool])
+    created.response(response.id)
+
+    expect.conformant_response(response)
+    [listing] = items(response, "mcp_list_tools")
+    assert {t.name for t in listing.tools} == {"add", "echo"}
+    [call] = items(response, "mcp_call")
+    assert call.name == "add" and call.output == "5" and call.error is None
+
+
+@pytest.mark.feature("tools.mcp")
 def test_mcp_allowed_tools_limits_what_is_listed_and_called(client, target, created, mcp_server):
     needs_local(mcp_server)
     response = client.responses.create(

@@ -96,6 +96,8 @@ _ALL = [
     _f("reasoning.encrypted_content", "Stateless reasoning with encrypted content", None, ("reasoning",), subjects=("include:reasoning.encrypted_content",)),
     _f("input.image.base64", "Vision: image from a data URL", "responses-image-aoai*.py", ("vision",), subjects=("input:input_image",)),
     _f("input.image.url", "Vision: image from a URL", "responses-imageurl-aoai*.py", ("vision",), subjects=("input:input_image",)),
+    _f("input.image.file_id", "Vision: image uploaded with purpose vision, referenced by file_id", None, ("vision",), subjects=("input:input_image", "route:POST /files")),
+    _f("input.file", "PDF input by base64 file_data and by file_id (purpose assistants)", "responses-pdfupload*-aoai-v1.py", ("vision",), subjects=("input:input_file", "route:POST /files")),
     _f("scenario.chat", "Chat app: streamed history, image upload, reasoning summary", "responses-conversation-stream-gradio*.py", subjects=(*_STREAM, "previous_response_id", "reasoning.effort", "reasoning.summary", "input:input_image")),
     # --- tools
     _f("tools.function", "Function calling", "responses-function-weather-aoai*.py", ("function_calling",), subjects=("tool:function", "tool_choice", "parallel_tool_calls", "input:function_call_output")),

@@ -6,10 +6,11 @@ returns ``(status, body)``; errors are raised as :class:`~emulator.wire.errors.A
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from emulator.api import background
-from emulator.engine import context
+from emulator.engine import context, documents
 from emulator.wire import errors
 from emulator.engine import schema
 from emulator.wire import sealed
@@ -26,18 +27,7 @@ from emulator.engine import content_filter
 from emulator.engine.conversation import normalize_input, turns_of
 from emulator.engine import compaction
 from emulator.engine import context
-from emulator.wire import errors
 from emulator.engine import options
-from emulator.engine import schema
-from emulator.wire import sealed
-from emulator.engine import vision
-from emulator.api.call import Call, Reply
-from emulator.state.profile import Deployment
-from emulator.wire.request import CreateRequest, decode_body, json_type, parse_create
-from emulator.engine.run import ENCRYPTED, execute
-from emulator.state.store import Record
-from emulator.engine.tools import ToolContext, check_tools, run_tools
-from emulator.engine.tools.image import HEADER as IMAGE_DEPLOYMENT_HEADER
 def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
     """Resolve ``model`` to a deployment the way Azure's gateway does, before validation."""
     name = body.get("model")
@@ -121,7 +111,10 @@ async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Depl
             raise errors.previous_response_not_found(req.previous_response_id)
         if req.truncation != "auto":
             context.check_room(parent, call.state.context_tokens)
-    images = await vision.resolve(req.input)
+    files = call.state.file_data[call.resource.name].files
+    documents.check_file_ids(req.input, files)
+    images = await vision.resolve(req.input, files)
+    read = await asyncio.to_thread(documents.resolve, req.input, files)  # pypdf is CPU-bound: off the event loop
     _check_prompt_filter(call, req, parent, images)
     check_tools(req.tools, call.api, call.state.profile, call.resource, deployment.model)
     step = await run_tools(
@@ -131,7 +124,7 @@ async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Depl
     run = execute(
         req, deployment=deployment, api=call.api, profile=call.state.profile, parent=parent, seed=call.state.seed,
         images=images, step=step, cache=call.state.prompt_caches[call.resource.name],
-        context_limit=call.state.context_tokens,
+        context_limit=call.state.context_tokens, documents=read,
     )
     call.meta.tokens = run.response["usage"]["total_tokens"]
     if conversation is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from emulator.wire.ids import item_id
+from emulator.engine.documents import Document, key_of
 from emulator.engine.model import Turn
 from emulator.wire import sealed
 
@@ -57,7 +58,9 @@ def normalize_input(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _content_text(content: object, images_info: Mapping[str, Described] | None = None) -> tuple[str, int, tuple[str, ...]]:
+def _content_text(
+    content: object, images_info: Mapping[str, Described] | None = None, documents: Mapping[str, Document] | None = None
+) -> tuple[str, int, tuple[str, ...]]:
     if isinstance(content, str):
         return content, 0, ()
     texts: list[str] = []
@@ -69,9 +72,14 @@ def _content_text(content: object, images_info: Mapping[str, Described] | None =
                 continue
             if part.get("type") == "input_image":
                 images += 1
-                info = (images_info or {}).get(part.get("image_url") or "")
+                info = (images_info or {}).get(part.get("image_url") or part.get("file_id") or "")
                 if info is not None:
                     seen.append(info.describe())
+                continue
+            if part.get("type") == "input_file":
+                doc = (documents or {}).get(key_of(part))
+                if doc is not None and doc.text:
+                    texts.append(doc.text)
                 continue
             for key in _TEXT_KEYS:
                 value = part.get(key)
@@ -81,11 +89,13 @@ def _content_text(content: object, images_info: Mapping[str, Described] | None =
     return "\n".join(texts), images, tuple(seen)
 
 
-def turn_of(item: dict[str, Any], images_info: Mapping[str, Described] | None = None) -> Turn | None:
-    """The model's view of one stored item (None for items that carry no text)."""
+def turn_of(
+    item: dict[str, Any], images_info: Mapping[str, Described] | None = None, documents: Mapping[str, Document] | None = None
+) -> Turn | None:
+    """The model's view of one stored item (None for items that carry no text); documents add their text."""
     kind = item.get("type", "message")
     if kind == "message":
-        text, images, seen = _content_text(item.get("content"), images_info)
+        text, images, seen = _content_text(item.get("content"), images_info, documents)
         return Turn(item.get("role", "user"), text, images, seen)
     if kind == "function_call":
         return Turn("assistant", f"{item.get('name', '')}({item.get('arguments', '')})")
@@ -100,14 +110,18 @@ def turn_of(item: dict[str, Any], images_info: Mapping[str, Described] | None = 
     return None
 
 
-def turns_of(items: Iterable[dict[str, Any]], images_info: Mapping[str, Described] | None = None) -> list[Turn]:
+def turns_of(
+    items: Iterable[dict[str, Any]],
+    images_info: Mapping[str, Described] | None = None,
+    documents: Mapping[str, Document] | None = None,
+) -> list[Turn]:
     """Turns for the items that carry text, in order (with what vision saw of their images)."""
     turns: list[Turn] = []
     for item in items:
         if item.get("type") == "compaction":
             turns.extend(compacted_turns(item))
             continue
-        turn = turn_of(item, images_info)
+        turn = turn_of(item, images_info, documents)
         if turn is not None:
             turns.append(turn)
     return turns

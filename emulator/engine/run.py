@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.engine import model
+from emulator.engine import context, documents as docs, model
 from emulator.wire import objects
 from emulator.engine import schema
 from emulator.wire import sealed
@@ -27,20 +27,9 @@ from emulator.engine.vision import ImageInfo
 from emulator.engine import content_filter
 from emulator.engine import compaction
 from emulator.engine import model
-from emulator.wire import objects
-from emulator.engine import schema
-from emulator.wire import sealed
 from emulator.engine.logprobs import logprobs_for
 from emulator.engine.options import LOGPROBS
 from emulator.engine.prompt_cache import PromptCache, prompt_tokens
-from emulator.engine.conversation import normalize_input, turns_of
-from emulator.wire.ids import response_id
-from emulator.state.profile import Deployment, Profile
-from emulator.wire.request import CreateRequest
-from emulator.state.store import Record
-from emulator.engine.tools.step import ToolStep
-from emulator.wire.versions import Api
-from emulator.engine.vision import ImageInfo
 ENCRYPTED = "reasoning.encrypted_content"
 
 # Reasoning tokens a reasoning deployment "spends" per effort level (deterministic).
@@ -103,6 +92,16 @@ def _truncated_history(history: list[model.Turn], room: int) -> list[model.Turn]
     return kept
 
 
+def _document_answer(
+    req: CreateRequest, items: list[dict[str, Any]], documents: Mapping[str, docs.Document] | None
+) -> str | None:
+    """The answer a plain-text request about its ``input_file`` documents gets from their text."""
+    if not documents or (req.text.get("format") or {}).get("type", "text") != "text":
+        return None
+    asked = [t.text for t in turns_of(items) if t.role == "user"]
+    return docs.answer(asked[-1] if asked else "", documents.values())
+
+
 def execute(
     req: CreateRequest,
     *,
@@ -116,11 +115,15 @@ def execute(
     step: ToolStep | None = None,
     cache: PromptCache | None = None,
     context_limit: int | None = None,
+    documents: Mapping[str, docs.Document] | None = None,
 ) -> Run:
-    """Run the model over the conversation and build the finished Response."""
+    """Run the model over the conversation and build the finished Response.
+
+    ``documents`` are the request's ``input_file`` parts, read: their text joins the turn
+    and, when no tool answered, the answer comes from them."""
     created = int(time.time() if now is None else now)  # integer seconds: docs/azure-wire-details.md
     items = normalize_input(req.input)
-    new_turns = turns_of(items, images)
+    new_turns = turns_of(items, images, documents)
     history = parent.history() if parent is not None else []
 
     new_tokens = sum(model.turn_tokens(t) for t in new_turns)
@@ -135,11 +138,12 @@ def execute(
     if cache is not None:
         cached_tokens = min(cache.lookup_and_add(req.prompt_cache_key, prompt_tokens(req.instructions, conversation)),
                             input_tokens)
+    context.check_window(input_tokens, deployment.context_window)
 
     reasoning = _reasoning_echo(req, deployment)
     output: list[dict[str, Any]] = []
     reasoning_tokens = 0
-    budget = req.max_output_tokens
+    budget = context.output_budget(req.max_output_tokens, deployment.max_output_tokens)
     if deployment.kind == "reasoning":
         reasoning_tokens = REASONING_TOKENS.get(reasoning["effort"], REASONING_TOKENS[DEFAULT_EFFORT])
         if budget is not None:
@@ -167,8 +171,11 @@ def execute(
         # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
         completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
     else:
+        from_documents = _document_answer(req, items, documents) if step is None or step.answer is None else None
         if step is not None and step.answer is not None:
             completion = model.truncate(step.answer, budget)
+        elif from_documents is not None:
+            completion = model.truncate(from_documents, budget)
         else:
             completion = _complete(req, conversation, budget, seed)
         notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]

@@ -14,7 +14,7 @@ import binascii
 import io
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,24 +106,37 @@ def fetch(url: str, param: str) -> ImageInfo:
     return decode(data, param)
 
 
-def _image_parts(items: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str]]:
+def _image_parts(items: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str, str]]:
+    """(kind, url or file id, param) of every image part: ``image_url`` or an uploaded ``file_id``."""
     for i, item in enumerate(items):
         content = item.get("content")
         if item.get("type", "message") != "message" or not isinstance(content, list):
             continue
         for j, part in enumerate(content):
-            if isinstance(part, dict) and part.get("type") == "input_image" and isinstance(part.get("image_url"), str):
-                yield part["image_url"], f"input[{i}].content[{j}].image_url"
+            if not isinstance(part, dict) or part.get("type") != "input_image":
+                continue
+            if isinstance(part.get("image_url"), str):
+                yield "url", part["image_url"], f"input[{i}].content[{j}].image_url"
+            elif isinstance(part.get("file_id"), str):
+                yield "file", part["file_id"], f"input[{i}].content[{j}].file_id"
 
 
-async def resolve(items: Iterable[dict[str, Any]]) -> dict[str, ImageInfo]:
-    """Decode every image of the request's input, keyed by its ``image_url``."""
+async def resolve(items: Iterable[dict[str, Any]], files: Mapping[str, Any] | None = None) -> dict[str, ImageInfo]:
+    """Decode every image of the request's input, keyed by its ``image_url`` or ``file_id``.
+
+    ``files`` maps file ids to uploaded files (``.data``): azure-facts.md §4.5, an image
+    uploaded with purpose ``vision`` is referenced by ``file_id``; an unknown id is a 400."""
     found: dict[str, ImageInfo] = {}
-    for url, param in _image_parts(items):
-        if url in found:
+    for kind, ref, param in _image_parts(items):
+        if ref in found:
             continue
-        if url.startswith("data:"):
-            found[url] = from_data_url(url, param)
+        if kind == "file":
+            stored = (files or {}).get(ref)
+            if stored is None:
+                raise errors.input_file_not_found(ref, param)
+            found[ref] = decode(stored.data, param)
+        elif ref.startswith("data:"):
+            found[ref] = from_data_url(ref, param)
         else:
-            found[url] = await asyncio.to_thread(fetch, url, param)
+            found[ref] = await asyncio.to_thread(fetch, ref, param)
     return found

@@ -114,3 +114,52 @@ class RankingReversed(ItemFix):
 class SearchPhaseMissing(Renumbering):
     def keep(self, ex: Exchange, event: Event) -> list[Event]:
         return [] if event.get("type") == "response.file_search_call.searching" else [event]
+
+
+DOCUMENTS = ("input.file", "input.image.file_id")
+
+
+def _input_parts(request: Any) -> list[list[Any]]:
+    """The content lists of a create request's input messages (edited in place by mutants)."""
+    items = request.get("input") if isinstance(request, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [item["content"] for item in items if isinstance(item, dict) and isinstance(item.get("content"), list)]
+
+
+def _drop_parts(request: Any, drop: Any) -> bool:
+    changed = False
+    for content in _input_parts(request):
+        kept = [part for part in content if not (isinstance(part, dict) and drop(part))]
+        if len(kept) != len(content):
+            content[:] = kept
+            changed = True
+    return changed
+
+
+@register("input-file-ignored", "files", "input_file parts are accepted and dropped: the model never reads the document",
+          "input.file")
+class InputFileIgnored(Mutant):
+    def request(self, ex: Exchange) -> bool:
+        return ex.route == "POST /responses" and _drop_parts(ex.request, lambda p: p.get("type") == "input_file")
+
+
+@register("unknown-file-id-ignored", "files", "an input_file or input_image naming an unknown file_id is ignored, not refused",
+          *DOCUMENTS)
+class UnknownFileIdIgnored(Mutant):
+    def request(self, ex: Exchange) -> bool:
+        if ex.route != "POST /responses" or self.seams is None:
+            return False
+        known = {fid for data in self.seams.state.file_data.values() for fid in data.files}
+        return _drop_parts(ex.request, lambda p: isinstance(p.get("file_id"), str) and p["file_id"] not in known)
+
+
+@register("pdf-read-as-utf8", "files", "uploaded and inline PDFs are decoded as UTF-8, not parsed", "input.file",
+          "tools.file_search")
+class PdfReadAsUtf8(Mutant):
+    def install(self, seams: Any) -> None:
+        from emulator.engine import documents
+        from emulator.state import filedata
+
+        seams.patch(filedata, "text_of", lambda data: data.decode("utf-8", errors="replace"))
+        seams.patch(documents, "_read", lambda data, param: data.decode("utf-8", errors="replace"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.state.bm25 import Chunk, Index, chunk_text
+from emulator.state.documents import text_of
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -59,7 +60,8 @@ class StoredFile:
 
     @property
     def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
+        """What file search indexes: a PDF's extracted text, other files as UTF-8."""
+        return text_of(self.data)
 
 
 @dataclass

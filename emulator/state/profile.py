@@ -49,6 +49,10 @@ class Deployment(_Frozen):
     """The ``service_tier`` values the deployment serves (``auto`` always means ``default``)."""
     verbosities: tuple[str, ...] = ("medium",)
     """The ``text.verbosity`` values the model takes (only GPT-5 models take low and high)."""
+    context_window: int | None = Field(default=None, gt=0)
+    """Input tokens one turn may hold; more is refused with ``context_length_exceeded``."""
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    """The model's output limit: no turn generates more, whatever ``max_output_tokens`` asks."""
 
     @property
     def served_model(self) -> str:

@@ -454,3 +454,18 @@ def service_unavailable() -> ApiError:
         type_="service_unavailable",
         code="service_unavailable",
     )
+
+
+# --- documents and uploaded inputs (docs/documents.md "Documents") ----------------------
+
+
+def input_file_not_found(file_id: str, param: str) -> ApiError:
+    """An ``input_file`` or ``input_image`` naming a ``file_id`` this resource does not hold.
+
+    The service reads the file to answer, so an unknown id is a 400 on the part, not ignored."""
+    return _openai(400, f"The file '{file_id}' was not found. Upload it to /files first.", param, "invalid_value")
+
+
+def invalid_input_file(param: str, detail: str) -> ApiError:
+    """An ``input_file`` whose bytes cannot be read (bad base64, not a readable PDF or text)."""
+    return _openai(400, f"The file in '{param}' could not be read: {detail}.", param, "invalid_value")

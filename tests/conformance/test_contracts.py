@@ -278,3 +278,15 @@ def test_whole_image_catches_an_image_cut_after_half_its_data():
         contracts.whole_image(half)
     with pytest.raises(AssertionError, match="not base64"):
         contracts.whole_image("not base64!")
+
+
+# --- states_fact: a service that did not read the document ---------------------------------
+
+
+def test_states_fact_accepts_the_fact_in_any_case():
+    contracts.states_fact("The badge is Violet.", "violet", "handbook.pdf")
+
+
+def test_states_fact_catches_an_answer_made_without_the_document():
+    with pytest.raises(AssertionError, match="handbook.pdf says '31'"):
+        contracts.states_fact("I could not find anything about vacation days.", "31", "handbook.pdf")

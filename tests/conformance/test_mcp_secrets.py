@@ -22,4 +22,6 @@ def test_no_mcp_cassette_names_the_local_server_address():
 def test_mcp_cassettes_name_the_placeholder_server():
     mcp = list((CASSETTES / "test_tools_mcp").glob("*v1-key*.yaml"))
     assert mcp, "the MCP suite has cassettes"
-    assert all(f"{PLACEHOLDER_ORIGIN}/mcp" in p.read_text(encoding="utf-8") for p in mcp)
+    # Streamable HTTP at /mcp; the HTTP+SSE case names /sse on the same placeholder origin.
+    assert all(f"{PLACEHOLDER_ORIGIN}/mcp" in p.read_text(encoding="utf-8") or f"{PLACEHOLDER_ORIGIN}/sse" in p.read_text(encoding="utf-8") for p in mcp)
+    assert any(f"{PLACEHOLDER_ORIGIN}/sse" in p.read_text(encoding="utf-8") for p in mcp), "the SSE case is recorded"

@@ -9,8 +9,11 @@ Shapes from azure-facts.md §4.8: ``mcp_list_tools`` (once per conversation and 
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from emulator.wire import errors
 from emulator.wire.ids import item_id
@@ -29,14 +32,33 @@ def _headers(tool: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def _client(tool: dict[str, Any]) -> Any:
+def uses_sse(url: str) -> bool:
+    """HTTP+SSE (the MCP transport before Streamable HTTP) for a URL whose path ends in ``/sse``.
+
+    The service speaks both transports (docs/documents.md "Remote MCP"); servers of the
+    older transport publish their event stream at ``/sse`` by convention (the seed's does)."""
+    return urlsplit(url).path.rstrip("/").endswith("/sse")
+
+
+@contextlib.asynccontextmanager
+async def _connect(tool: dict[str, Any]) -> AsyncIterator[Any]:
+    """A connected MCP client of the tool's server, over the transport its URL names."""
     import httpx2
     from mcp import Client
+    from mcp.client.sse import sse_client
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
 
+    url = str(tool["server_url"])
+    if uses_sse(url):
+        transport = sse_client(url, headers=_headers(tool), timeout=TIMEOUT_SECONDS, sse_read_timeout=TIMEOUT_SECONDS)
+        async with Client(transport, mode="legacy") as client:
+            yield client
+        return
     http = create_mcp_http_client(headers=_headers(tool), timeout=httpx2.Timeout(TIMEOUT_SECONDS))
-    return http, Client(streamable_http_client(str(tool["server_url"]), http_client=http), mode="legacy")
+    client = Client(streamable_http_client(url, http_client=http), mode="legacy")
+    async with http, client:
+        yield client
 
 
 def _describe(exc: BaseException) -> str:
@@ -49,8 +71,7 @@ async def list_tools(tool: dict[str, Any]) -> list[dict[str, Any]]:
     """The server's tools as ``mcp_list_tools`` lists them; 424 if the server fails."""
     label = str(tool.get("server_label", ""))
     try:
-        http, client = _client(tool)
-        async with http, client:
+        async with _connect(tool) as client:
             listed = await client.list_tools()
     except Exception as exc:  # noqa: BLE001 - any failure of the remote server is a 424
         raise errors.mcp_list_failed(label, _describe(exc)) from None
@@ -68,8 +89,7 @@ async def list_tools(tool: dict[str, Any]) -> list[dict[str, Any]]:
 async def call_tool(tool: dict[str, Any], name: str, arguments: str) -> tuple[str | None, str | None]:
     """(output, error) of calling ``name`` on the tool's server."""
     try:
-        http, client = _client(tool)
-        async with http, client:
+        async with _connect(tool) as client:
             result = await client.call_tool(name, json.loads(arguments or "{}"))
     except Exception as exc:  # noqa: BLE001
         return None, _describe(exc)
