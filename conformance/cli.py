@@ -46,14 +46,39 @@ def _run(args: argparse.Namespace) -> int:
     if args.expect_update:
         argv += ["--expect-update", str(Path(args.expect_update).resolve())]
     argv += args.pytest_args
+    report = Path(args.report_dir) / "compat.json"
+    before = _stamp(report)
     code = int(pytest.main(argv))
-    if code == pytest.ExitCode.USAGE_ERROR:
-        # A bad targets file, or a preflight that reached no target: pytest printed why, no
-        # test ran, and no report was written (an empty one would read as "every cell removed").
-        print("conformance run: nothing was run (see the ERROR above); no report written", file=sys.stderr)
-        return code
-    print(f"\nreport: {Path(args.report_dir) / 'compat.json'} (.md, .html)")
+    if _stamp(report) in (None, before):
+        # A bad targets file, an unknown feature, a preflight that reached no target: pytest
+        # printed why and no report was written (an empty one would read as "every cell
+        # removed"). One left by an earlier run would be uploaded by CI as this run's: remove it.
+        stale = _remove_stale(report)
+        print("conformance run: nothing was run (see the ERROR above); no report written"
+              + (f"; removed the earlier run's {', '.join(stale)}" if stale else ""), file=sys.stderr)
+        return code or int(pytest.ExitCode.USAGE_ERROR)
+    print(f"\nreport: {report} (.md, .html)")
     return code
+
+
+def _stamp(path: Path) -> Optional[int]:
+    """When `path` was last written (ns), or None when it does not exist."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _remove_stale(report: Path) -> list[str]:
+    """Delete compat.{json,md,html} beside `report`; return the names removed."""
+    removed = []
+    for path in (report, report.with_suffix(".md"), report.with_suffix(".html")):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(str(path))
+    return removed
 
 
 class _BadInput(Exception):

@@ -70,6 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if live and record_mode is None:
         # Live without --record-mode: the cassettes stay untouched and VCR is out of the way.
         config.option.disable_recording = True
+    unknown = [p for p in map(feature_registry.pattern_problem, config.getoption("--feature")) if p]
+    if unknown:
+        raise pytest.UsageError("--feature: " + "\n--feature: ".join(unknown))
     try:
         targets = load_targets(config.getoption("--targets"))
     except TargetsError as exc:

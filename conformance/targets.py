@@ -21,6 +21,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .features import pattern_problem
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -325,6 +327,10 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                 f"known: {', '.join(sorted(resources))}"
             )
             continue
+        for pattern in block.features:
+            problem = pattern_problem(pattern)
+            if problem:
+                problems.append(f"{where}.features: {problem}")
         deployments = {d.name: d for d in resource.deployments}
         for deployment_name in block.deployment:
             deployment = deployments.get(deployment_name)
