@@ -90,6 +90,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(TerminalScrub(state.scrubber, key_vars), "conformance-terminal-scrub")
 
 
+#: The suite's own tests (of conformance/ and emulator/): offline only, never part of a live run.
+OWN_TESTS = ROOT / "tests"
+
+
+def _is_own_test(path: Path) -> bool:
+    return path.resolve().is_relative_to(OWN_TESTS)
+
+
+def _named(config: pytest.Config) -> list[Path]:
+    """The paths given on the command line (not the ini's testpaths)."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return []
+    return [Path(config.invocation_params.dir, arg.split("::", 1)[0]).resolve() for arg in config.args]
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> Optional[bool]:
+    """A live run collects suites/ only: a bare `pytest --live` (or `pytest --live .`) would also
+    walk tests/, ~600 offline tests. A suite inside tests/ named on the command line (the
+    project's own crash fixtures) still runs."""
+    if not config.getoption("--live") or not _is_own_test(collection_path):
+        return None
+    path = collection_path.resolve()
+    if any(path.is_relative_to(named) and named != ROOT or named.is_relative_to(path) for named in _named(config)):
+        return None
+    return True
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
     if state is not None:

@@ -1,0 +1,15 @@
+"""The project's own tests: whatever they run live journals into a throw-away file.
+
+`.conformance/journal.jsonl` (or the user's $CONFORMANCE_JOURNAL) is what `conformance
+cleanup` acts on; a test's leftovers there would be deleted, or reported, as the user's.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from conformance.journal import JOURNAL_ENV
+
+os.environ[JOURNAL_ENV] = str(Path(tempfile.mkdtemp(prefix="conformance-tests-")) / "journal.jsonl")
