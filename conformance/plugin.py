@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 import pytest
 
 from . import features as feature_registry
-from . import pinning
+from . import options, pinning
 from .provenance_guard import early_message, emulator_only, foreign_cassette
 from .run import RunState
 from .targets import TargetsError, load_targets
@@ -67,9 +67,15 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--record-mode={record_mode} records from real endpoints and needs --live "
             "(e.g. pytest --live --record-mode=rewrite)"
         )
+    if live and record_mode == "none":
+        # "record nothing" while live is plain --live (VCR would otherwise replay the
+        # cassettes, and the report would call the replay `source: live`).
+        record_mode = config.option.record_mode = None
     if live and record_mode is None:
         # Live without --record-mode: the cassettes stay untouched and VCR is out of the way.
         config.option.disable_recording = True
+    if not is_worker(config):
+        options.check(config, live, record_mode)
     unknown = [p for p in map(feature_registry.pattern_problem, config.getoption("--feature")) if p]
     if unknown:
         raise pytest.UsageError("--feature: " + "\n--feature: ".join(unknown))

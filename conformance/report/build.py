@@ -95,9 +95,9 @@ def build_shapes(results: list["TestResult"], openapi: Optional[str]) -> dict[st
         bodies[result.feature] += result.shape.bodies
     checker = None
     if openapi:
-        from .openapi import OpenApiChecker
+        from .openapi import load
 
-        checker = OpenApiChecker.load(Path(openapi))
+        checker = load(Path(openapi))
     order = {f: i for i, f in enumerate(FEATURES)}
     shapes = {}
     for feature in sorted(set(fields) | set(events), key=lambda f: order.get(f, 999)):
