@@ -241,7 +241,11 @@ def pytest_runtest_makereport_fast(item: pytest.Item, call: pytest.CallInfo[None
     pytest's traceback rendering (about 0.4 s a test: it parses the SDK's large modules);
     the wrapper below still decides and records the verdict."""
     from .results import quick_report
+    from .setup_errors import setup_report
 
+    repeated = setup_report(item, call)
+    if repeated is not None:
+        return repeated
     feature_id = _feature_of(item)
     if feature_id is None:
         return None
