@@ -150,7 +150,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         missing = sorted(feature.needs - target.capabilities)
         if missing:
             marks.append(pytest.mark.skip(reason=f"not applicable: {target.deployment} lacks {', '.join(missing)} (needed by {feature.id})"))
-        params.append(pytest.param(target, id=target.id, marks=marks))
+        params.append(pytest.param(target, id=target.test_id, marks=marks))
     if not params:
         params.append(pytest.param(None, id="no-target", marks=pytest.mark.skip(
             reason=f"no target in {state.targets_label} runs {feature.id}")))
@@ -196,9 +196,16 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+def cassette_name(item: Any) -> str:
+    """`<test name>[<target id>]`: named by the target's id (with its `@`), not by the test id."""
+    callspec = getattr(item, "callspec", None)
+    target = callspec.params.get("target") if callspec else None
+    return item.name.replace(target.test_id, target.id, 1) if target is not None else item.name
+
+
 def cassette_path(item: pytest.Item) -> Path:
     module = Path(str(item.fspath)).stem
-    return cassettes_dir() / module / f"{item.name}.yaml"
+    return cassettes_dir() / module / f"{cassette_name(item)}.yaml"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -333,5 +340,5 @@ def default_cassette_name(request: pytest.FixtureRequest, conformance_state: Run
         # pytest-recording deletes the file it would name after the serializer
         # (`.conformance`), not our `.yaml`: delete it here so rewrite really re-records.
         cassette_path(request.node).unlink(missing_ok=True)
-    return request.node.name
+    return cassette_name(request.node)
 

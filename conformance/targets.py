@@ -259,8 +259,14 @@ class Target:
 
     @property
     def id(self) -> str:
-        """Stable and readable: used in test ids, cassette names and the report."""
+        """Stable and readable: used in cassette names and the report."""
         return f"{self.api_label}-{self.auth}-{self.deployment}@{self.region}"
+
+    @property
+    def test_id(self) -> str:
+        """The id in pytest's test ids: `id` with `.` for `@`, which `-k` does not accept
+        (`-k "v1-key-gpt-4o.swedencentral"`). Regions have no dots, so it stays unique."""
+        return f"{self.api_label}-{self.auth}-{self.deployment}.{self.region}"
 
     @property
     def on_emulator(self) -> bool:
