@@ -135,9 +135,16 @@ def _history(args: argparse.Namespace) -> int:
 
 def _merge(args: argparse.Namespace) -> int:
     from .report import write_all
-    from .report.merge import merge_reports
+    from .report.merge import DuplicateSdk, merge_reports
 
-    merged = merge_reports([_load(path) for path in args.reports])
+    reports = [_load(path) for path in args.reports]
+    try:
+        merged = merge_reports(reports)
+    except DuplicateSdk as exc:
+        same = "; ".join(f"openai {sdk}: " + ", ".join(p for p, r in zip(args.reports, reports) if r.environment.sdk == sdk)
+                         for sdk in exc.sdks)
+        raise _BadInput(f"two reports of the same SDK ({same}): merge joins one report per SDK; "
+                        "keep the one you mean (or `conformance diff` them)") from None
     out = Path(args.output)
     written = write_all(merged, out.parent, stem=out.stem)
     print("merged: " + ", ".join(str(p) for p in written))
@@ -203,10 +210,18 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a closed pipe is met here, not at interpreter exit
+        return code
     except _BadInput as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `conformance diff ... | head`: the reader has what it wanted. Python would print a
+        # traceback when it flushes stdout at exit; point stdout at /dev/null instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

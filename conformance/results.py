@@ -75,7 +75,7 @@ class HttpLog:
         self.last_status = status
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
-        self.shape.observe_body(body)
+        self.shape.observe_body(body, success=200 <= status < 300)
         self.last_headers = telling_headers(headers)
         if billed:
             self._count_usage(body)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .. import __version__
 from ..features import FEATURES
 from ..sdk import SDK_VERSION
-from ..verdicts import SEVERITY, combine
+from ..verdicts import SEVERITY, Verdict, combine
 from .model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
 
 if TYPE_CHECKING:
@@ -90,9 +90,13 @@ def build_shapes(results: list["TestResult"], openapi: Optional[str]) -> dict[st
     for result in results:
         if result.shape is None:
             continue
-        fields[result.feature] |= result.shape.fields
-        events[result.feature] |= result.shape.events
         bodies[result.feature] += result.shape.bodies
+        if result.verdict is Verdict.INCONCLUSIVE:
+            continue  # throttled, dropped or cut short: what it saw is a fragment, not a shape
+        fields[result.feature] |= result.shape.fields
+        if result.feature.startswith("errors."):  # the error body is what these features test
+            fields[result.feature] |= result.shape.error_fields
+        events[result.feature] |= result.shape.events
     checker = None
     if openapi:
         from .openapi import load
