@@ -112,7 +112,11 @@ class Results:
             return report
         if report.when == "setup" and report.passed:
             return report
-        evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.state.config.rootpath)] if cassette.exists() else [])
+        # A cassette is evidence only when this run read it (replay) or writes it (recording; it is
+        # written at teardown, and the report keeps it only if it then exists). A plain live run
+        # reads none: the committed file beside it is not what the run saw.
+        used = self.state.recording or (not self.state.live and cassette.exists())
+        evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.state.config.rootpath)] if used else [])
         verdict: Verdict
         broken = _wire_break(item, call, report)
         if broken is not None:

@@ -60,7 +60,9 @@ class TargetsError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real numbers and booleans, so `max_retries = "3"` is a mistake to name,
+    # not a string to coerce (pydantic's lax mode would take it, and "yes" for a bool).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class DeploymentSpec(_Strict):
@@ -314,7 +316,7 @@ def _format_error(path: Path, error: ValidationError, data: object = None) -> st
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see targets/azure.example.toml)"
-        elif item["type"] == "literal_error":
+        elif item["type"] == "literal_error" or item["type"].endswith("_type"):
             message = f"{message} (got {item.get('input')!r})"
         lines.append(f"  {loc or '<top>'}: {message}")
     return "\n".join(lines)
