@@ -58,3 +58,21 @@ def test_unsupported_and_failed_differ_in_shape_in_the_html_and_the_terminal() -
     assert SYMBOL["failed"] == SYMBOLS["failed"][0] == "FAIL"
     assert SYMBOL["unsupported"] == SYMBOLS["unsupported"][0] == "✘"
     assert len(set(SYMBOL.values())) == len(SYMBOL)
+
+
+def test_history_reads_at_80_columns(tmp_path: Path) -> None:
+    from conformance.report.history import history, render_history
+
+    cell = ("errors.auth", TARGETS[2].id)  # the longest target id
+    runs = [make_report(grid(), finished="2026-01-01T00:00:00+00:00"),
+            make_report({**grid(), cell: "failed"}, finished="2026-01-02T00:00:00+00:00"),
+            make_report({**grid(), cell: "unsupported"}, finished="2026-01-03T00:00:00+00:00")]
+    out = tmp_path / "h.txt"
+    with out.open("w") as handle:
+        render_history(history(runs), len(runs), file=handle, width=80)
+    lines = out.read_text().splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    # one line per step, each whole: symbol, verdict, since when
+    steps = [line for line in lines if " since " in line]
+    assert [line.split()[:2] for line in steps] == [["✔", "supported"], ["FAIL", "failed"], ["✘", "unsupported"]], lines
+    assert all(line.rstrip().endswith("abc1234") for line in steps), lines
