@@ -94,6 +94,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     key_vars = sorted({t.key_env for t in targets if live and t.auth == "key" and not t.on_emulator})
     config.pluginmanager.register(TerminalScrub(state.scrubber, key_vars), "conformance-terminal-scrub")
+    if live and not is_worker(config):
+        from .progress import ProgressReporter
+
+        config.pluginmanager.register(ProgressReporter(config),
+                                      "conformance-progress")
 
 
 #: The suite's own tests (of conformance/ and emulator/): offline only, never part of a live run.
