@@ -12,4 +12,9 @@ from pathlib import Path
 
 from conformance.journal import JOURNAL_ENV
 
-os.environ[JOURNAL_ENV] = str(Path(tempfile.mkdtemp(prefix="conformance-tests-")) / "journal.jsonl")
+#: Set by tests/conformance/live_support.clean_env: a subprocess a test started, whose journal
+#: the test chose (and reads back); only the outermost session picks a throw-away one.
+CHOSEN_ENV = "CONFORMANCE_TEST_JOURNAL_CHOSEN"
+
+if not os.environ.get(CHOSEN_ENV):
+    os.environ[JOURNAL_ENV] = str(Path(tempfile.mkdtemp(prefix="conformance-tests-")) / "journal.jsonl")

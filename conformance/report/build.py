@@ -51,7 +51,7 @@ def build_report(state: "RunState", results: list["TestResult"], finished: float
         decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))
         evidence = _scrubbed(decisive.evidence.as_dict(), state)
         evidence["test_ids"] = [r.nodeid for r in group]
-        root = state.config.rootpath
+        root = Path(__file__).resolve().parent.parent.parent  # evidence paths are relative to the repository
         evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes if (root / c).exists()})
         usage: dict[str, int] = defaultdict(int)
         for r in group:

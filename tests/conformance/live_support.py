@@ -64,6 +64,7 @@ def clean_env(**extra: str) -> dict[str, str]:
            if not k.startswith(("CONFORMANCE_", "IDENTITY_", "AZURE_", "PYTEST_"))}
     env["PYTHONPATH"] = str(ROOT)
     env["CONFORMANCE_JOURNAL"] = str(TEST_JOURNAL)
+    env["CONFORMANCE_TEST_JOURNAL_CHOSEN"] = "1"  # tests/conftest.py: keep this journal in the subprocess
     env.update(extra)
     return env
 
