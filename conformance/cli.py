@@ -32,7 +32,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"conformance: no suites/ next to {ROOT / 'conformance'}: run it from a clone of the repository", file=sys.stderr)
         return 2
     argv = [str(suites), f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"), "--live",
-            "--report-dir", str(Path(args.report_dir).resolve()), "-q", "-p", "no:cacheprovider", "-rfE"]
+            "--report-dir", str(Path(args.report_dir).resolve()), "-q", "-rfE"]
     if args.targets:
         argv += ["--targets", str(Path(args.targets).resolve())]
     for feature in args.feature:
@@ -46,14 +46,39 @@ def _run(args: argparse.Namespace) -> int:
     if args.expect_update:
         argv += ["--expect-update", str(Path(args.expect_update).resolve())]
     argv += args.pytest_args
+    report = Path(args.report_dir) / "compat.json"
+    before = _stamp(report)
     code = int(pytest.main(argv))
-    if code == pytest.ExitCode.USAGE_ERROR:
-        # A bad targets file, or a preflight that reached no target: pytest printed why, no
-        # test ran, and no report was written (an empty one would read as "every cell removed").
-        print("conformance run: nothing was run (see the ERROR above); no report written", file=sys.stderr)
+    if _stamp(report) in (None, before):
+        # A bad targets file, an unknown feature, a preflight that reached no target: pytest
+        # printed why and no report was written (an empty one would read as "every cell
+        # removed"). One left by an earlier run would be uploaded by CI as this run's: remove it.
+        stale = _remove_stale(report)
+        print("conformance run: nothing was run (see the ERROR above); no report written"
+              + (f"; removed the earlier run's {', '.join(stale)}" if stale else ""), file=sys.stderr)
         return code
-    print(f"\nreport: {Path(args.report_dir) / 'compat.json'} (.md, .html)")
+    print(f"\nreport: {report} (.md, .html)")
     return code
+
+
+def _stamp(path: Path) -> Optional[int]:
+    """When `path` was last written (ns), or None when it does not exist."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _remove_stale(report: Path) -> list[str]:
+    """Delete compat.{json,md,html} beside `report`; return the names removed."""
+    removed = []
+    for path in (report, report.with_suffix(".md"), report.with_suffix(".html")):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(str(path))
+    return removed
 
 
 class _BadInput(Exception):
@@ -111,8 +136,17 @@ def _history(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from conformance.report import write_all
     from conformance.report.merge import merge_reports
+    from conformance.report import write_all
+    from conformance.report.merge import DuplicateSdk, merge_reports
 
-    merged = merge_reports([_load(path) for path in args.reports])
+    reports = [_load(path) for path in args.reports]
+    try:
+        merged = merge_reports(reports)
+    except DuplicateSdk as exc:
+        same = "; ".join(f"openai {sdk}: " + ", ".join(p for p, r in zip(args.reports, reports) if r.environment.sdk == sdk)
+                         for sdk in exc.sdks)
+        raise _BadInput(f"two reports of the same SDK ({same}): merge joins one report per SDK; "
+                        "keep the one you mean (or `conformance diff` them)") from None
     out = Path(args.output)
     written = write_all(merged, out.parent, stem=out.stem)
     print("merged: " + ", ".join(str(p) for p in written))
@@ -149,20 +183,22 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     run.set_defaults(func=_run)
     report = commands.add_parser("report", help="re-render a compat.json")
-    report.add_argument("file")
-    report.add_argument("--format", choices=("table", "md", "html", "json"), default="table")
+    report.add_argument("file", help="a compat.json written by a run (or by merge)")
+    report.add_argument("--format", choices=("table", "md", "html", "json"), default="table",
+                        help="table: the terminal matrix (default); md, html, json: the document, to stdout")
     report.set_defaults(func=_report)
     diff = commands.add_parser("diff", help="transitions between two reports, regressions first (exit 1 on a regression)")
-    diff.add_argument("old")
-    diff.add_argument("new")
-    diff.add_argument("--format", choices=("text", "md"), default="text")
+    diff.add_argument("old", help="the earlier compat.json (e.g. the last nightly's)")
+    diff.add_argument("new", help="the later compat.json")
+    diff.add_argument("--format", choices=("text", "md"), default="text",
+                      help="text: one line per transition (default); md: for an issue body or a job summary")
     diff.set_defaults(func=_diff)
     hist = commands.add_parser("history", help="per cell, when its verdict changed across reports")
-    hist.add_argument("reports", nargs="+")
+    hist.add_argument("reports", nargs="+", help="compat.json files, oldest first")
     hist.add_argument("--all", action="store_true", help="also list cells that never changed")
     hist.set_defaults(func=_history)
     merge = commands.add_parser("merge", help="join per-SDK reports into one with the SDK as a dimension")
-    merge.add_argument("reports", nargs="+")
+    merge.add_argument("reports", nargs="+", help="compat.json files, one per openai SDK version")
     merge.add_argument("-o", "--output", required=True, help="the merged .json (.md and .html are written beside it)")
     merge.set_defaults(func=_merge)
     scan = commands.add_parser("scan", help="find secret-shaped strings in cassettes (and reports); non-zero exit on findings")
@@ -178,10 +214,18 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a closed pipe is met here, not at interpreter exit
+        return code
     except _BadInput as exc:
         print(f"conformance: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `conformance diff ... | head`: the reader has what it wanted. Python would print a
+        # traceback when it flushes stdout at exit; point stdout at /dev/null instead.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

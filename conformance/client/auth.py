@@ -76,8 +76,23 @@ def key_for(target: Target, environ: Optional[dict[str, str]] = None) -> str:
     return api_key(target, environ)
 
 
+#: What azure-identity's EnvironmentCredential reads for a service principal.
+SERVICE_PRINCIPAL_ENV = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID")
+SP_CREDENTIAL_ENV = ("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH")
+
+
 def _credential_hint(exc: Exception) -> CredentialError:
+    """The fix for a token that could not be had: depends on which credential was configured."""
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if all(os.environ.get(v) for v in SERVICE_PRINCIPAL_ENV) and any(os.environ.get(v) for v in SP_CREDENTIAL_ENV):
+        # `az login` would not help: the service principal is the credential in use.
+        authority = os.environ.get("AZURE_AUTHORITY_HOST") or "https://login.microsoftonline.com"
+        return CredentialError(
+            f"the service principal set in the environment (AZURE_CLIENT_ID={os.environ['AZURE_CLIENT_ID']}) "
+            f"got no Entra token: check that {authority} is reachable from here (proxy, firewall, "
+            "AZURE_AUTHORITY_HOST) and that AZURE_TENANT_ID and the secret or certificate are right. "
+            f"azure-identity said: {first_line}"
+        )
     return CredentialError(
         "no Microsoft Entra credential is available: run `az login` (or set AZURE_CLIENT_ID, "
         f"AZURE_TENANT_ID and AZURE_CLIENT_SECRET for a service principal). azure-identity said: {first_line}"

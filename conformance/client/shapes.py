@@ -46,13 +46,21 @@ class ShapeLog:
     fields: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
     bodies: list[Any] = field(default_factory=list)
+    #: fields of error bodies: wire shape only for the features about errors (errors.*)
+    error_fields: set[str] = field(default_factory=set)
 
-    def observe_body(self, body: Any) -> None:
+    def observe_body(self, body: Any, success: bool = True) -> None:
+        """A successful body is wire shape; an error body (a 429, a fault's 500) would read as
+        drift after every faulted run, so it is kept apart. Every body goes to the OpenAPI check."""
         if body is not None:
-            self.fields |= json_paths(body)
+            if success:
+                self.fields |= json_paths(body)
+            else:
+                self.error_fields |= json_paths(body)
             self.bodies.append(body)
 
     def observe_event(self, event_type: str) -> None:
-        self.events.add(event_type)
+        if event_type != "error":  # a fault injected mid-stream, not the stream's grammar
+            self.events.add(event_type)
 
 

@@ -80,6 +80,8 @@ def _clean_resource(client: Any, resource: str, entries: list[Entry], outcome: O
             outcome.deleted.append(label)
         except openai.NotFoundError:
             outcome.gone.append(label)
+        except openai.APIConnectionError:
+            raise  # the resource is unreachable: one line for it, not one per object
         except openai.APIError as exc:
             outcome.failed.append(f"{label}: {exc}")
             outcome.kept.append(entry)
@@ -90,6 +92,9 @@ def _clean_resource(client: Any, resource: str, entries: list[Entry], outcome: O
             ids = list(kind.list_tagged(client))
         except openai.NotFoundError:
             continue  # the service (or emulator) has no such collection
+        except openai.APIStatusError as exc:
+            outcome.failed.append(f"{resource}: cannot list {kind.name}s: {exc}")
+            continue
         for object_id in ids:
             label = _label(kind.name, object_id, resource)
             try:
@@ -98,8 +103,19 @@ def _clean_resource(client: Any, resource: str, entries: list[Entry], outcome: O
                 outcome.deleted.append(label)
             except openai.NotFoundError:
                 outcome.gone.append(label)
+            except openai.APIConnectionError:
+                raise
             except openai.APIError as exc:
                 outcome.failed.append(f"{label}: {exc}")
+
+
+def _unreachable(exc: openai.APIConnectionError) -> str:
+    """Why a resource could not be reached, in one line (the cause, not the SDK's traceback)."""
+    cause = exc.__cause__
+    while cause is not None and cause.__cause__ is not None:
+        cause = cause.__cause__
+    detail = f"{type(cause).__name__}: {cause}" if cause is not None and str(cause) else str(exc)
+    return f"cannot reach it ({detail.splitlines()[0] if detail else 'connection error'})"
 
 
 def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, out: TextIO = sys.stdout) -> Outcome:
@@ -128,12 +144,17 @@ def cleanup(targets: list[Target], journal: Journal, *, dry_run: bool = False, o
             outcome.failed.append(f"{resource}: {exc}")
             outcome.kept.extend(entries)
             continue
+        before = (len(outcome.deleted), len(outcome.gone))
         with client:
             try:
                 _clean_resource(client, resource, entries, outcome, dry_run)
             except auth.CredentialError as exc:  # an Entra token is asked for on the first call
                 outcome.failed.append(f"{resource}: {exc}")
                 outcome.kept.extend(entries)
+            except openai.APIConnectionError as exc:
+                outcome.failed.append(f"{resource} ({endpoint}): {_unreachable(exc)}; its objects stay journaled for a later cleanup")
+                handled = {*outcome.deleted[before[0]:], *outcome.gone[before[1]:]}
+                outcome.kept.extend(e for e in entries if _label(e.kind, e.id, resource) not in handled and e not in outcome.kept)
     if not dry_run:
         journal.compact(outcome.kept)
     redact = Redactor(secrets)  # a service's error message may echo the credential

@@ -168,3 +168,21 @@ def get(feature_id: str) -> Feature:
         return FEATURES[feature_id]
     except KeyError:
         raise UnknownFeatureError(feature_id) from None
+
+
+def pattern_problem(pattern: str) -> Optional[str]:
+    """Why a feature glob (``--feature``, a matrix block's ``features``) selects nothing, or None.
+
+    A typo would otherwise run zero tests and name nothing; the closest known id is the fix.
+    """
+    import difflib
+    import fnmatch
+
+    if any(fnmatch.fnmatchcase(fid, pattern) for fid in FEATURES):
+        return None
+    candidates = list(FEATURES)
+    if any(c in pattern for c in "*?["):
+        candidates += sorted({f"{f.family}.*" for f in _ALL if "." in f.id})
+    close = difflib.get_close_matches(pattern, candidates, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else "; the known ids are in conformance/model/features.py"
+    return f"feature {pattern!r} matches no known feature{hint}"

@@ -21,6 +21,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from conformance.model.features import pattern_problem
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -70,7 +72,9 @@ class TargetsError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real numbers and booleans, so `max_retries = "3"` is a mistake to name,
+    # not a string to coerce (pydantic's lax mode would take it, and "yes" for a bool).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class DeploymentSpec(_Strict):
@@ -330,6 +334,12 @@ class Target:
         return f"{api}-{self.auth}-{self.deployment}@{self.region}"
 
     @property
+    def test_id(self) -> str:
+        """The id in pytest's test ids: `id` with `.` for `@`, which `-k` does not accept
+        (`-k "v1-key-gpt-4o.swedencentral"`). Regions have no dots, so it stays unique."""
+        return self.id.replace("@", ".")
+
+    @property
     def on_emulator(self) -> bool:
         return self.endpoint.startswith(EMULATOR_SCHEME)
 
@@ -376,7 +386,7 @@ def _format_error(path: Path, error: ValidationError, data: object = None) -> st
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; see targets/azure.example.toml)"
-        elif item["type"] == "literal_error":
+        elif item["type"] == "literal_error" or item["type"].endswith("_type"):
             message = f"{message} (got {item.get('input')!r})"
         lines.append(f"  {loc or '<top>'}: {message}")
     return "\n".join(lines)
@@ -395,6 +405,10 @@ def _expand(path: Path, spec: TargetsFile) -> list[Target]:
                 f"known: {', '.join(sorted(resources))}"
             )
             continue
+        for pattern in block.features:
+            problem = pattern_problem(pattern)
+            if problem:
+                problems.append(f"{where}.features: {problem}")
         deployments = {d.name: d for d in resource.deployments}
         for deployment_name in block.deployment:
             deployment = deployments.get(deployment_name)

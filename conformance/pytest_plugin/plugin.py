@@ -23,6 +23,13 @@ from conformance.pytest_plugin.session import RunState
 from conformance.model.targets import TargetsError, load_targets
 from conformance.pytest_plugin.terminal_scrub import TerminalScrub
 from conformance.pytest_plugin.xdist import install_gatherer, is_worker
+from conformance.model import features as feature_registry
+from conformance.pytest_plugin import options
+from conformance.pytest_plugin import pinning
+from conformance.recording.provenance_guard import early_message, emulator_only, foreign_cassette
+from conformance.pytest_plugin.session import RunState
+from conformance.model.targets import TargetsError, load_targets
+from conformance.pytest_plugin.xdist import install_gatherer, is_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes"
@@ -68,9 +75,18 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--record-mode={record_mode} records from real endpoints and needs --live "
             "(e.g. pytest --live --record-mode=rewrite)"
         )
+    if live and record_mode == "none":
+        # "record nothing" while live is plain --live (VCR would otherwise replay the
+        # cassettes, and the report would call the replay `source: live`).
+        record_mode = config.option.record_mode = None
     if live and record_mode is None:
         # Live without --record-mode: the cassettes stay untouched and VCR is out of the way.
         config.option.disable_recording = True
+    if not is_worker(config):
+        options.check(config, live, record_mode)
+    unknown = [p for p in map(feature_registry.pattern_problem, config.getoption("--feature")) if p]
+    if unknown:
+        raise pytest.UsageError("--feature: " + "\n--feature: ".join(unknown))
     try:
         targets = load_targets(config.getoption("--targets"))
     except TargetsError as exc:
@@ -84,6 +100,38 @@ def pytest_configure(config: pytest.Config) -> None:
     pinning.configure(config, state, default_cassettes=cassettes_dir() == CASSETTES)
     key_vars = sorted({t.key_env for t in targets if live and t.auth == "key" and not t.on_emulator})
     config.pluginmanager.register(TerminalScrub(state.scrubber, key_vars), "conformance-terminal-scrub")
+    if live and not is_worker(config):
+        from conformance.pytest_plugin.progress import ProgressReporter
+
+        config.pluginmanager.register(ProgressReporter(config),
+                                      "conformance-progress")
+
+
+#: The suite's own tests (of conformance/ and emulator/): offline only, never part of a live run.
+OWN_TESTS = ROOT / "tests"
+
+
+def _is_own_test(path: Path) -> bool:
+    return path.resolve().is_relative_to(OWN_TESTS)
+
+
+def _named(config: pytest.Config) -> list[Path]:
+    """The paths given on the command line (not the ini's testpaths)."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return []
+    return [Path(config.invocation_params.dir, arg.split("::", 1)[0]).resolve() for arg in config.args]
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> Optional[bool]:
+    """A live run collects suites/ only: a bare `pytest --live` (or `pytest --live .`) would also
+    walk tests/, ~600 offline tests. A suite inside tests/ named on the command line (the
+    project's own crash fixtures) still runs."""
+    if not config.getoption("--live") or not _is_own_test(collection_path):
+        return None
+    path = collection_path.resolve()
+    if any(path.is_relative_to(named) and named != ROOT or named.is_relative_to(path) for named in _named(config)):
+        return None
+    return True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -120,7 +168,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if v1_only is not None and not target.is_v1:
             why = v1_only.args[0] if v1_only.args else f"{feature.id} is served on the v1 API only"
             marks.append(pytest.mark.skip(reason=f"not applicable: {why}"))
-        params.append(pytest.param(target, id=target.id, marks=marks))
+        params.append(pytest.param(target, id=target.test_id, marks=marks))
     if not params:
         params.append(pytest.param(None, id="no-target", marks=pytest.mark.skip(
             reason=f"no target in {state.targets_label} runs {feature.id}")))
@@ -171,9 +219,16 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+def cassette_name(item: Any) -> str:
+    """`<test name>[<target id>]`: named by the target's id (with its `@`), not by the test id."""
+    callspec = getattr(item, "callspec", None)
+    target = callspec.params.get("target") if callspec else None
+    return item.name.replace(target.test_id, target.id, 1) if target is not None else item.name
+
+
 def cassette_path(item: pytest.Item) -> Path:
     module = Path(str(item.fspath)).stem
-    return cassettes_dir() / module / f"{item.name}.yaml"
+    return cassettes_dir() / module / f"{cassette_name(item)}.yaml"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -216,7 +271,12 @@ def pytest_runtest_makereport_fast(item: pytest.Item, call: pytest.CallInfo[None
     pytest's traceback rendering (about 0.4 s a test: it parses the SDK's large modules);
     the wrapper below still decides and records the verdict."""
     from conformance.pytest_plugin.results import quick_report
+    from conformance.pytest_plugin.results import quick_report
+    from conformance.pytest_plugin.setup_errors import setup_report
 
+    repeated = setup_report(item, call)
+    if repeated is not None:
+        return repeated
     feature_id = _feature_of(item)
     if feature_id is None:
         return None
@@ -303,5 +363,5 @@ def default_cassette_name(request: pytest.FixtureRequest, conformance_state: Run
         # pytest-recording deletes the file it would name after the serializer
         # (`.conformance`), not our `.yaml`: delete it here so rewrite really re-records.
         cassette_path(request.node).unlink(missing_ok=True)
-    return request.node.name
+    return cassette_name(request.node)
 

@@ -74,7 +74,7 @@ class HttpLog:
         self.last_status = status
         self.last_request_id = headers.get("apim-request-id") or headers.get("x-request-id")
         self.region = headers.get("x-ms-region") or self.region
-        self.shape.observe_body(body)
+        self.shape.observe_body(body, success=200 <= status < 300)
         self.last_headers = telling_headers(headers)
         if billed:
             self._count_usage(body)
@@ -90,9 +90,11 @@ def _replay_mismatch(exc: BaseException) -> Optional[BaseException]:
 class Results:
     """Every test's result of this process, decided as its report is made."""
 
-    def __init__(self, root: Path, scrubber: Scrubber) -> None:
+    def __init__(self, root: Path, scrubber: Scrubber, live: bool = False, recording: bool = False) -> None:
         self.root = root
         self.scrubber = scrubber
+        self.live = live
+        self.recording = recording
         self.items: list[TestResult] = []
 
     def record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport,
@@ -102,7 +104,11 @@ class Results:
             return report
         if report.when == "setup" and report.passed:
             return report
-        evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.root)] if cassette.exists() else [])
+        # A cassette is evidence only when this run read it (replay) or writes it (recording; it is
+        # written at teardown, and the report keeps it only if it then exists). A plain live run
+        # reads none: the committed file beside it is not what the run saw.
+        used = self.recording or (not self.live and cassette.exists())
+        evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.root)] if used else [])
         verdict: Verdict
         broken = _wire_break(item, call, report)
         if broken is not None:

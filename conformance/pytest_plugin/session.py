@@ -39,7 +39,7 @@ class RunState:
         self._sync_providers: dict[tuple[str, str], Callable[[], str]] = {}
         self._saved_env: dict[str, Optional[str]] = {}
         self.scrubber = cassettes.Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
-        self.results = Results(config.rootpath, self.scrubber)
+        self.results = Results(config.rootpath, self.scrubber, live=live, recording=recording)
         #: Live runs journal what they create (replay creates nothing).
         self.tracker: Optional[Tracker] = Tracker(Journal()) if live else None
         #: Targets the preflight left out (ids), and what it told the user (conformance.live.preflight).

@@ -60,6 +60,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(rb"(?:(?<![A-Za-z0-9])|" + _ESC + rb")" + _B62 + rb"{52}JQQJ9[9DH]" + _B62 + rb"[A-L]" + _B62 + rb"{16}[A-Za-z]" + _B62 + rb"{7}(?![A-Za-z0-9])"),
         b"<API_KEY>",
     ),
+    # Entra client secrets (an app registration's password): 3 characters, a digit, `Q~`, 31-34 more.
+    SecretPattern("entra-client-secret", re.compile(rb"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}"), b"<CLIENT_SECRET>"),
+    # Storage account keys in connection strings.
+    SecretPattern("storage-key", re.compile(rb"(?i)(AccountKey=)(?!REDACTED)[A-Za-z0-9+/]+={0,2}"), rb"\1REDACTED"),
+    # OpenAI API keys: sk-, sk-proj-, sk-svcacct-, sk-admin- and a long random tail.
+    SecretPattern("openai-key", re.compile(rb"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), b"<API_KEY>"),
     # Classic Azure keys: 32 hex characters standing alone (not part of an id like resp_<hex>).
     SecretPattern("hex-key", re.compile(rb"(?:(?<![A-Za-z0-9_-])|" + _ESC + rb")[0-9a-fA-F]{32}(?![A-Za-z0-9_-])"), b"<API_KEY>"),
     # Subscription ids in ARM paths (also URL-encoded) and labelled ones (`"subscriptionId": "…"`).
@@ -86,7 +92,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
 # Every pattern above needs one of these substrings: one scan of this rules out all of them
 # for the typical string (most header values and body fields), which keeps replay fast.
 _MAYBE_SECRET = re.compile(
-    rb"(?i)eyJ|bearer|sig(?:=|%3D)|JQQJ9|[0-9a-f]{32}|subscription|sk-|projects|" + _SUFFIXES.replace(rb"\.", rb"\.")
+    rb"(?i)eyJ|bearer|sig(?:=|%3D)|JQQJ9|[0-9a-f]{32}|subscription|Q~|AccountKey|sk-|projects|" + _SUFFIXES.replace(rb"\.", rb"\.")
 )
 
 

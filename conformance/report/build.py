@@ -15,6 +15,7 @@ from conformance.model.features import FEATURES
 from conformance.model.sdk import SDK_VERSION
 from conformance.outcome.verdicts import SEVERITY, combine
 from conformance.report.model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
+from conformance.outcome.verdicts import SEVERITY, Verdict, combine
 
 from conformance.model.targets import Target
 from conformance.outcome.result import TestResult
@@ -65,7 +66,8 @@ def build_report(run: RunRecord, results: list[TestResult], finished: float) -> 
         decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))
         evidence = _scrubbed(decisive.evidence.as_dict(), run)
         evidence["test_ids"] = [r.nodeid for r in group]
-        evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes})
+        root = Path(__file__).resolve().parent.parent.parent  # evidence paths are relative to the repository
+        evidence["cassettes"] = sorted({c for r in group for c in r.evidence.cassettes if (root / c).exists()})
         usage: dict[str, int] = defaultdict(int)
         for r in group:
             for k, v in r.usage.items():
@@ -103,14 +105,19 @@ def build_shapes(results: list[TestResult], openapi: Optional[str]) -> dict[str,
     for result in results:
         if result.shape is None:
             continue
-        fields[result.feature] |= result.shape.fields
-        events[result.feature] |= result.shape.events
         bodies[result.feature] += result.shape.bodies
+        if result.verdict is Verdict.INCONCLUSIVE:
+            continue  # throttled, dropped or cut short: what it saw is a fragment, not a shape
+        fields[result.feature] |= result.shape.fields
+        if result.feature.startswith("errors."):  # the error body is what these features test
+            fields[result.feature] |= result.shape.error_fields
+        events[result.feature] |= result.shape.events
     checker = None
     if openapi:
         from conformance.report.openapi import OpenApiChecker
+        from conformance.report.openapi import load
 
-        checker = OpenApiChecker.load(Path(openapi))
+        checker = load(Path(openapi))
     order = {f: i for i, f in enumerate(FEATURES)}
     shapes = {}
     for feature in sorted(set(fields) | set(events), key=lambda f: order.get(f, 999)):

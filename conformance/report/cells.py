@@ -30,6 +30,11 @@ def label(key: CellKey) -> str:
 def summary(row: Row) -> str:
     """One line of a row's evidence: status, code and message, or the detail."""
     ev = row.evidence
-    text = " ".join(str(ev[k]) for k in ("status", "code", "message") if ev.get(k)) or str(ev.get("detail", ""))
+    status, code = ev.get("status"), ev.get("code")
+    parts = [str(status or ""), "" if str(code) == str(status) else str(code or ""),
+             str(ev.get("message") or "")]
+    if not parts[2] and ev.get("detail"):
+        parts[2] = str(ev["detail"])  # e.g. a connection dropped after a 200: the 200 alone misleads
+    text = " ".join(p for p in parts if p)
     by = f"by {ev['by']}: " if ev.get("by") else ""
     return (by + text)[:200]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import IO, Optional
 
 from rich.console import Console
-from rich.table import Table
 
 from conformance.report.cells import CellKey, keyed, label, order, sdk_is_dimension
 from conformance.report.model import Report
@@ -49,18 +48,19 @@ def history(reports: list[Report], include_unchanged: bool = False) -> dict[Cell
     return result
 
 
-def render_history(cells: dict[CellKey, list[Change]], runs: int, file: Optional[IO[str]] = None) -> None:
-    console = Console(file=file, highlight=False, width=200 if file is not None else None)
+def render_history(cells: dict[CellKey, list[Change]], runs: int, file: Optional[IO[str]] = None,
+                   width: Optional[int] = None) -> None:
+    """One block per cell: its label, then one line per verdict it took and since when.
+
+    Not a table: a cell label is up to ~60 characters and a history has any number of steps,
+    so two columns wrap into an unreadable grid at 80 columns; lines do not."""
+    console = Console(file=file, highlight=False, width=width or (200 if file is not None else None))
     if not cells:
         console.print(f"no cell changed its verdict across {runs} report(s)")
         return
-    table = Table(title=f"Verdict changes across {runs} report(s)", header_style="bold")
-    table.add_column("cell", no_wrap=True)
-    table.add_column("history (verdict since run)")
+    console.print(f"[bold]Verdict changes across {runs} report(s)[/]")
     for key, changes in cells.items():
-        steps = []
+        console.print(f"\n[bold]{label(key)}[/]", overflow="fold")
         for change in changes:
             symbol, style = SYMBOLS.get(change.verdict or "", ("·", "dim"))
-            steps.append(f"[{style}]{symbol} {change.verdict or 'absent'}[/] since {change.run}")
-        table.add_row(label(key), " → ".join(steps))
-    console.print(table)
+            console.print(f"  [{style}]{symbol} {change.verdict or 'absent'}[/] since {change.run}", overflow="fold")

@@ -12,7 +12,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from conformance.report.layout import layout
 from conformance.report.model import Report
 
-SYMBOL = {"supported": "✔", "unsupported": "✘", "failed": "✖", "inconclusive": "?", "skipped": "–"}
+#: Distinct in shape, not only in colour (as in the terminal matrix): a refusal is a ✘, a broken
+#: contract the word FAIL.
+SYMBOL = {"supported": "✔", "unsupported": "✘", "failed": "FAIL", "inconclusive": "?", "skipped": "–"}
 
 _env = Environment(loader=PackageLoader("conformance.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
 

@@ -50,12 +50,25 @@ def _support(rows: list[Row], sdks: list[str]) -> list[SdkSupport]:
     return out
 
 
+class DuplicateSdk(ValueError):
+    """Two reports of the same SDK: merge joins SDKs, it cannot choose between two runs of one."""
+
+    def __init__(self, sdks: list[str]) -> None:
+        super().__init__(sdks)
+        self.sdks = sdks
+
+
 def merge_reports(reports: list[Report]) -> Report:
     if not reports:
         raise ValueError("nothing to merge")
+    sdks_given = [r.environment.sdk for r in reports]
+    repeated = sorted({sdk for sdk in sdks_given if sdks_given.count(sdk) > 1})
+    if repeated:
+        # The SDK is the merged dimension: two runs of one SDK would silently replace each other.
+        raise DuplicateSdk(repeated)
     runs = sorted(reports, key=lambda r: version_tuple(r.environment.sdk))
     cells: dict[tuple[str, str, str], Row] = {}
-    for report in runs:  # a later report of the same SDK replaces an earlier one's cells
+    for report in runs:  # one report per SDK (DuplicateSdk otherwise)
         for row in report.rows:
             cells[(row.feature, row.target, row.sdk)] = row
     sdks = sorted({sdk for (_, _, sdk) in cells}, key=version_tuple)

@@ -6,6 +6,7 @@ service and each other, so a mismatch is something to read, not a broken contrac
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,16 @@ def _kind(body: Any) -> Optional[str]:
     return None
 
 
+class OpenApiError(ValueError):
+    """The file named by --openapi cannot be used; the message says why."""
+
+
+@functools.lru_cache(maxsize=4)
+def load(path: Path) -> "OpenApiChecker":
+    """Loaded once per run: checked before the run starts, used when the report is built."""
+    return OpenApiChecker.load(path.resolve())
+
+
 @dataclass
 class OpenApiChecker:
     name: str
@@ -50,7 +61,18 @@ class OpenApiChecker:
 
     @classmethod
     def load(cls, path: Path) -> "OpenApiChecker":
-        spec = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            spec = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise OpenApiError("no such file") from None
+        except IsADirectoryError:
+            raise OpenApiError("is a directory, not an OpenAPI file") from None
+        except OSError as exc:
+            raise OpenApiError(f"cannot read it: {exc.strerror}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise OpenApiError(f"not a JSON OpenAPI file: {exc}") from None
+        if not isinstance(spec, dict):
+            raise OpenApiError("not an OpenAPI document (the top level is not an object)")
         components = _nullable(spec.get("components", {}))
         schemas = components.get("schemas", {})
         validators = {}

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,11 +51,20 @@ def first_url(info: dict[str, Any]) -> str:
     return str(next(iter(info["resources"].values()))["url"]).rstrip("/")
 
 
+#: Where subprocesses journal what live runs create, unless a test names its own journal:
+#: never the user's `.conformance/journal.jsonl`, which `conformance cleanup` acts on
+#: (tests/conftest.py points $CONFORMANCE_JOURNAL at a temp file for the whole session).
+TEST_JOURNAL = Path(os.environ.get("CONFORMANCE_JOURNAL") or Path(tempfile.mkdtemp(prefix="conformance-tests-")) / "journal.jsonl")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment for a pytest subprocess: this worktree first, no inherited targets."""
+    """The environment for a pytest subprocess: this worktree first, no inherited targets,
+    and a throw-away journal."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CONFORMANCE_", "IDENTITY_", "AZURE_", "PYTEST_"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["CONFORMANCE_JOURNAL"] = str(TEST_JOURNAL)
+    env["CONFORMANCE_TEST_JOURNAL_CHOSEN"] = "1"  # tests/conftest.py: keep this journal in the subprocess
     env.update(extra)
     return env
 

@@ -32,7 +32,7 @@ def test_replay_names_the_recording_command_and_shows_the_changed_field(tmp_path
     assert run.returncode == 1, out
     # The missing cassette: which file, and the command that records it.
     assert "no cassette" in out and "test_create_returns_a_completed_response_with_text[v1-key-gpt-4o@swedencentral].yaml" in out
-    assert "pytest --live --record-mode=rewrite 'suites/test_responses.py::test_create_returns_a_completed_response_with_text[v1-key-gpt-4o@swedencentral]'" in out
+    assert "pytest --live --record-mode=rewrite 'suites/test_responses.py::test_create_returns_a_completed_response_with_text[v1-key-gpt-4o.swedencentral]'" in out
     # The changed request: the closest recorded one and the field that differs.
     assert "matches no recorded request" in out and "Closest recorded: #0 POST /openai/v1/responses" in out, out
     assert "input" in out and "riddle" in out and "joke" in out, out

@@ -23,7 +23,7 @@ from live_support import ROOT, clean_env, run_pytest
 
 V1 = "v1-key-gpt-4o@swedencentral"
 DATED = "2025-04-01-preview-key-gpt-4o@swedencentral"
-QUEUED = f"suites/test_background.py::test_a_background_response_is_queued_then_completes[{V1}]"
+QUEUED = "suites/test_background.py::test_a_background_response_is_queued_then_completes[v1-key-gpt-4o.swedencentral]"
 
 
 def _outcome(feature: str, target: str, verdict: Verdict, test: str = "t", **evidence: object) -> pins.Outcome:

@@ -249,14 +249,14 @@ def test_the_worst_verdict_of_a_cell_wins():
 
 # --- end to end: an edited copy of a committed cassette, replayed through the whole plugin
 
-NODE = "suites/test_tools_function.py::test_tool_choice_forces_the_named_function[v1-key-gpt-4o@swedencentral]"
+NODE = "suites/test_tools_function.py::test_tool_choice_forces_the_named_function[v1-key-gpt-4o.swedencentral]"
 
 
 def _refusing_cassettes(tmp_path: Path, param: str) -> Path:
     """A copy of NODE's committed cassette whose first answer is a documented 400 refusal of
     `param` (edited here, at run time: cassettes are never hand-written in the repository)."""
     module, name = NODE.split("::")
-    source = ROOT / "cassettes" / Path(module).stem / f"{name}.yaml"
+    source = ROOT / "cassettes" / Path(module).stem / f"{name.replace('.swedencentral]', '@swedencentral]')}.yaml"
     copy = tmp_path / "cassettes" / Path(module).stem / source.name
     copy.parent.mkdir(parents=True)
     cassette = yaml.safe_load(source.read_text(encoding="utf-8"))

@@ -21,6 +21,7 @@ import pytest
 from conformance.outcome.stream_errors import TRANSIENT_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_JOURNAL = os.environ["CONFORMANCE_JOURNAL"]  # tests/conftest.py: never the user's journal
 pytest.importorskip("xdist")
 
 
@@ -28,6 +29,7 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("CONFORMANCE_") and k not in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "PYTEST_ADDOPTS")}
     env["PYTHONPATH"] = str(ROOT)
+    env["CONFORMANCE_JOURNAL"] = TEST_JOURNAL
     env.update(extra)
     return env
 
