@@ -10,11 +10,7 @@ api-versions the refusal is the verdict `unsupported`.
 import openai
 import pytest
 
-from conformance import contracts, expect, features
-from conformance.clients import SdkCannotExpress
-from conformance.polling import FinishedFirst, wait_until_done
-from conformance.sdk import SDK_VERSION, supports
-from conformance.stream_errors import events_of
+from conformance.harness import contracts, events_of, expect, features, FinishedFirst, SDK_VERSION, SdkCannotExpress, supports, wait_until_done
 
 PROMPT = "Write me a very long story"
 #: How far the first reader of a background stream gets before it leaves.
@@ -43,7 +39,6 @@ def settle(client, target, conformance_state):
 def test_a_background_response_is_queued_then_completes(client, target, created, settle):
     _needs_sdk("background")
     response = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
-    created.response(response.id)
 
     expect.conformant_response(response)
     assert response.background is True
@@ -73,10 +68,8 @@ def test_background_without_store_is_refused(client, target):
 def test_cancel_stops_a_background_response_and_is_idempotent(client, target, created, settle):
     _needs_sdk("background.cancel")
     response = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
-    created.response(response.id)
     # The same job, left to run: when it has finished, the cancelled one would have too.
     witness = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
-    created.response(witness.id)
 
     cancelled = client.responses.cancel(response.id)
 
@@ -98,7 +91,7 @@ def test_a_background_stream_resumes_after_the_last_event_read(client, target, c
     first = list(events_of(stream, stop_after=CUT_AFTER))
     stream.close()
     assert first, "the background stream sent no events"
-    response_id = created.response(first[0]["response"]["id"])
+    response_id = first[0]["response"]["id"]
     last = first[-1]["sequence_number"]
 
     rest = list(events_of(client.responses.retrieve(response_id, stream=True, starting_after=last)))

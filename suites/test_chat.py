@@ -15,10 +15,7 @@ from typing import Optional
 
 import pytest
 
-from conformance import expect
-from conformance.memory import recall_violation, recalls
-from fixtures.facts import FILLERS, facts_for
-from fixtures.images import PNG
+from conformance.harness import expect, facts_for, FILLERS, PNG, recall_violation, recalls
 
 
 @dataclass
@@ -27,7 +24,6 @@ class ChatSession:
 
     client: object
     target: object
-    created: object
     previous_id: Optional[str] = None
     ids: list = field(default_factory=list)
 
@@ -52,7 +48,6 @@ class ChatSession:
             if event.type == "response.created":
                 self.previous_id = event.response.id
                 self.ids.append(event.response.id)
-                self.created.response(event.response.id)  # registered for cleanup the moment it exists
             elif event.type == "response.reasoning_summary_part.added":
                 summary.append("")
             elif event.type == "response.reasoning_summary_text.delta":
@@ -66,7 +61,7 @@ class ChatSession:
 
 @pytest.mark.feature("scenario.chat")
 def test_two_interleaved_chat_sessions_keep_their_own_history(client, target, created):
-    alice, bob = ChatSession(client, target, created), ChatSession(client, target, created)
+    alice, bob = ChatSession(client, target), ChatSession(client, target)
     alice_fact, bob_fact = facts_for(target.id, 2)
 
     alice.send(alice_fact.statement)

@@ -9,9 +9,7 @@ polls the batch itself, with a deadline (conformance/polling.py).
 
 import pytest
 
-from conformance import contracts, expect
-from conformance.polling import wait_for_file_batch
-from conformance.sdk import SDK_VERSION, vector_stores
+from conformance.harness import contracts, expect, SDK_VERSION, vector_stores, wait_for_file_batch
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
@@ -37,12 +35,10 @@ def upload(client, target, created, documents, conformance_state):
 
     def upload(name):
         store = stores.create(name=name)
-        created.vector_store(store.id)
         # What upload_and_poll sends, one document per batch: the file, then a batch naming it.
         uploaded: list[str] = []
         for document in (documents["handbook"], documents["cafeteria"]):
             file = client.files.create(file=document.upload(), purpose="assistants")
-            created.file(file.id)
             batch = stores.file_batches.create(vector_store_id=store.id, file_ids=[file.id])
             batch = wait_for_file_batch(stores, store.id, batch.id, interval=interval, timeout=target.poll_timeout)
             assert batch.status == "completed" and batch.file_counts.completed == 1, f"batch not processed: {batch}"
@@ -64,7 +60,6 @@ def test_file_search_cites_the_uploaded_document(client, target, created, docume
         tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 2}],
         include=["file_search_call.results"],
     )
-    created.response(response.id)
 
     expect.conformant_response(response)
     [search] = [item for item in response.output if item.type == "file_search_call"]
@@ -87,7 +82,6 @@ def test_max_num_results_caps_the_results(client, target, created, upload):
         tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 1}],
         include=["file_search_call.results"],
     )
-    created.response(response.id)
 
     expect.conformant_response(response)
     [search] = [item for item in response.output if item.type == "file_search_call"]
@@ -120,7 +114,6 @@ def test_streamed_file_search_reports_its_phases(client, target, created, upload
         stream=True,
     ))
     final = events[-1].response
-    created.response(final.id)
 
     expect.conformant_stream(events)
     phases = [e.type for e in events if e.type.startswith("response.file_search_call.")]

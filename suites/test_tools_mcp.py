@@ -9,7 +9,7 @@ v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
 import openai
 import pytest
 
-from conformance import contracts, expect
+from conformance.harness import contracts, expect
 
 ADD = "Use the add tool to add 2 and 3."
 ECHO = 'Use the echo tool to echo "conformance"'
@@ -31,7 +31,6 @@ def needs_local(server):
 @pytest.mark.feature("tools.mcp")
 def test_mcp_lists_the_server_tools_and_returns_the_call_output(client, target, created, mcp_server):
     response = client.responses.create(model=target.deployment, input=ADD, tools=[mcp_tool(mcp_server, require_approval="never")])
-    created.response(response.id)
 
     expect.conformant_response(response)
     [listing] = items(response, "mcp_list_tools")
@@ -50,7 +49,6 @@ def test_mcp_allowed_tools_limits_what_is_listed_and_called(client, target, crea
     response = client.responses.create(
         model=target.deployment, input=ECHO, tools=[mcp_tool(mcp_server, require_approval="never", allowed_tools=["echo"])]
     )
-    created.response(response.id)
 
     expect.conformant_response(response)
     [listing] = items(response, "mcp_list_tools")
@@ -81,7 +79,6 @@ def answer_approval(client, target, created, tool, first, request, *, approve):
         input=[{"type": "mcp_approval_response", "approve": approve, "approval_request_id": request.id}],
         tools=[tool],
     )
-    created.response(second.id)
     return second
 
 
@@ -90,7 +87,6 @@ def test_mcp_approval_request_then_approved_call(client, target, created, mcp_se
     needs_local(mcp_server)
     tool = mcp_tool(mcp_server, require_approval="always")
     first = client.responses.create(model=target.deployment, input=ADD, tools=[tool])
-    created.response(first.id)
 
     expect.conformant_response(first)
     [request] = items(first, "mcp_approval_request")
@@ -109,7 +105,6 @@ def test_mcp_denied_approval_calls_nothing(client, target, created, mcp_server):
     needs_local(mcp_server)
     tool = mcp_tool(mcp_server, require_approval="always")
     first = client.responses.create(model=target.deployment, input=ADD, tools=[tool])
-    created.response(first.id)
     [request] = items(first, "mcp_approval_request")
 
     second = answer_approval(client, target, created, tool, first, request, approve=False)
@@ -126,7 +121,6 @@ def test_streamed_mcp_call_reports_listing_arguments_and_completion(client, targ
         model=target.deployment, input=ADD, tools=[mcp_tool(mcp_server, require_approval="never")], stream=True
     ))
     final = events[-1].response
-    created.response(final.id)
 
     expect.conformant_stream(events)
     types = [e.type for e in events]
