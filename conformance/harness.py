@@ -48,7 +48,7 @@ def of_type(events: Iterable[Any], kind: str) -> list[Any]:
 
 def text_of(events: Iterable[Any], kind: str = TEXT_DELTA) -> str:
     """What a stream's ``kind`` deltas add up to (by default the output text)."""
-    return "".join(e["delta"] if isinstance(e, dict) else e.delta for e in of_type(events, kind))
+    return "".join((e.get("delta") if isinstance(e, dict) else getattr(e, "delta", "")) or "" for e in of_type(events, kind))
 
 
 def items(response: Any, kind: str) -> list[Any]:

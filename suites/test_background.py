@@ -10,17 +10,11 @@ api-versions the refusal is the verdict `unsupported`.
 import openai
 import pytest
 
-from conformance.harness import contracts, events_of, expect, features, FinishedFirst, SDK_VERSION, SdkCannotExpress, supports, wait_until_done
+from conformance.harness import contracts, events_of, expect, FinishedFirst, needs_sdk, wait_until_done
 
 PROMPT = "Write me a very long story"
 #: How far the first reader of a background stream gets before it leaves.
 CUT_AFTER = 3
-
-
-def _needs_sdk(feature_id: str) -> None:
-    minimum = features.get(feature_id).min_sdk
-    if not supports(minimum):
-        raise SdkCannotExpress(f"openai {SDK_VERSION} has no {feature_id} (needs >= {minimum})")
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def settle(client, target, conformance_state):
 
 @pytest.mark.feature("background")
 def test_a_background_response_is_queued_then_completes(client, target, created, settle):
-    _needs_sdk("background")
+    needs_sdk("background")
     response = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
 
     expect.conformant_response(response)
@@ -56,7 +50,7 @@ def test_a_background_response_is_queued_then_completes(client, target, created,
 
 @pytest.mark.feature("background")
 def test_background_without_store_is_refused(client, target):
-    _needs_sdk("background")
+    needs_sdk("background")
     with pytest.raises(openai.BadRequestError) as refused:
         client.responses.create(model=target.deployment, input=PROMPT, background=True, store=False)
 
@@ -66,7 +60,7 @@ def test_background_without_store_is_refused(client, target):
 
 @pytest.mark.feature("background.cancel")
 def test_cancel_stops_a_background_response_and_is_idempotent(client, target, created, settle):
-    _needs_sdk("background.cancel")
+    needs_sdk("background.cancel")
     response = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
     # The same job, left to run: when it has finished, the cancelled one would have too.
     witness = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
@@ -86,7 +80,7 @@ def test_cancel_stops_a_background_response_and_is_idempotent(client, target, cr
 
 @pytest.mark.feature("background.stream_resume")
 def test_a_background_stream_resumes_after_the_last_event_read(client, target, created):
-    _needs_sdk("background.stream_resume")
+    needs_sdk("background.stream_resume")
     stream = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True, stream=True)
     first = list(events_of(stream, stop_after=CUT_AFTER))
     stream.close()

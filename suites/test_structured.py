@@ -11,7 +11,7 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from conformance.harness import expect, SDK_VERSION
+from conformance.harness import expect, sdk_lacks, text_of
 
 CALENDAR_EVENT = {
     "type": "object",
@@ -50,7 +50,7 @@ def test_strict_schema_output_validates(client, target, created):
 @pytest.mark.feature("text.format.json_schema")
 def test_parse_returns_the_pydantic_model(client, target, created):
     if not hasattr(client.responses, "parse"):
-        pytest.skip(f"openai {SDK_VERSION} has no responses.parse")
+        raise sdk_lacks("responses.parse")
     response = client.responses.parse(model=target.deployment, input=INPUT, text_format=CalendarEvent)
 
     expect.conformant_response(response)
@@ -64,14 +64,14 @@ def test_streamed_schema_output_validates(client, target, created):
     ))
 
     expect.conformant_stream(events)
-    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    text = text_of(events)
     jsonschema.validate(json.loads(text), CALENDAR_EVENT)
 
 
 @pytest.mark.feature("text.format.json_schema")
 def test_streamed_parse_returns_the_pydantic_model(client, target, created):
     if not hasattr(client.responses, "stream"):
-        pytest.skip(f"openai {SDK_VERSION} has no responses.stream helper")
+        raise sdk_lacks("responses.stream helper")
     with client.responses.stream(model=target.deployment, input=INPUT, text_format=CalendarEvent) as stream:
         for _ in stream:  # the helper rebuilds events (older SDKs drop sequence_number): the
             pass  # wire grammar is checked on the raw stream above, the parsed result here

@@ -9,7 +9,7 @@ polls the batch itself, with a deadline (conformance/polling.py).
 
 import pytest
 
-from conformance.harness import contracts, expect, SDK_VERSION, vector_stores, wait_for_file_batch
+from conformance.harness import contracts, expect, items, sdk_lacks, text_of, vector_stores, wait_for_file_batch
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
@@ -19,7 +19,7 @@ BOTH = "What are the company values, and when does the cafeteria open?"
 def stores_api(client):
     api = vector_stores(client)
     if api is None or not hasattr(api, "file_batches"):
-        pytest.skip(f"openai {SDK_VERSION} has no vector_stores.file_batches")
+        raise sdk_lacks("vector_stores.file_batches")
     return api
 
 
@@ -62,7 +62,7 @@ def test_file_search_cites_the_uploaded_document(client, target, created, docume
     )
 
     expect.conformant_response(response)
-    [search] = [item for item in response.output if item.type == "file_search_call"]
+    [search] = items(response, "file_search_call")
     assert search.results, "include=['file_search_call.results'] asks for the results"
     assert len(search.results) <= 2, "max_num_results caps the results"
     assert search.results[0].file_id == handbook, "the handbook answers the question best"
@@ -84,7 +84,7 @@ def test_max_num_results_caps_the_results(client, target, created, upload):
     )
 
     expect.conformant_response(response)
-    [search] = [item for item in response.output if item.type == "file_search_call"]
+    [search] = items(response, "file_search_call")
     contracts.results_capped(search.results, 1)
 
 
@@ -119,5 +119,5 @@ def test_streamed_file_search_reports_its_phases(client, target, created, upload
     phases = [e.type for e in events if e.type.startswith("response.file_search_call.")]
     assert phases == ["response.file_search_call.in_progress", "response.file_search_call.searching",
                       "response.file_search_call.completed"]
-    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    text = text_of(events)
     assert text == final.output_text

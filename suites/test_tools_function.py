@@ -9,7 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from conformance.harness import contracts, expect
+from conformance.harness import contracts, expect, items, of_type, text_of
 
 WEATHER_SCHEMA = {
     "type": "object",
@@ -44,10 +44,6 @@ BOTH = [{"role": "user", "content": "What are the weather and the local time in 
 SCHEMAS = {"get_weather": WEATHER_SCHEMA, "get_time": TIME_SCHEMA}
 
 
-def function_calls(response):
-    return [item for item in response.output if item.type == "function_call"]
-
-
 def replayable(call):
     """The function_call item as the seed appends it to the next input."""
     return {"type": "function_call", "id": call.id, "call_id": call.call_id, "name": call.name,
@@ -65,7 +61,7 @@ def test_function_call_round_trip_replaying_the_whole_input(client, target, crea
     first = client.responses.create(model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required")
 
     expect.conformant_response(first)
-    [call] = function_calls(first)
+    [call] = items(first, "function_call")
     valid_call(call, "get_weather", WEATHER_SCHEMA)
     assert first.tools[0].type == "function" and first.tools[0].strict is True
 
@@ -77,14 +73,14 @@ def test_function_call_round_trip_replaying_the_whole_input(client, target, crea
     )
 
     expect.conformant_response(second)
-    assert not function_calls(second)
+    assert not items(second, "function_call")
     assert TEMPERATURE in second.output_text
 
 
 @pytest.mark.feature("tools.function")
 def test_function_call_output_continues_with_previous_response_id(client, target, created):
     first = client.responses.create(model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required")
-    [call] = function_calls(first)
+    [call] = items(first, "function_call")
 
     second = client.responses.create(
         model=target.deployment,
@@ -109,7 +105,7 @@ def test_tool_choice_forces_the_named_function(client, target, created):
     )
 
     expect.conformant_response(response)
-    calls = function_calls(response)
+    calls = items(response, "function_call")
     assert calls, "tool_choice named a function, but none was called"
     for call in calls:
         valid_call(call, "get_time", TIME_SCHEMA)
@@ -123,7 +119,7 @@ def test_parallel_function_calls_answer_each_call_id(client, target, created):
     )
 
     expect.conformant_response(first)
-    calls = function_calls(first)
+    calls = items(first, "function_call")
     assert {c.name for c in calls} == {"get_weather", "get_time"}, f"expected both functions, got {[c.name for c in calls]}"
     assert len({c.call_id for c in calls}) == len(calls), "call_ids must be distinct"
 
@@ -150,7 +146,7 @@ def test_parallel_tool_calls_false_makes_at_most_one_call(client, target, create
     expect.conformant_response(response)
     assert response.parallel_tool_calls is False
     contracts.at_most(response.output, "function_call", 1, "parallel_tool_calls=false")
-    [call] = function_calls(response)  # tool_choice="required": one call, not none
+    [call] = items(response, "function_call")  # tool_choice="required": one call, not none
     valid_call(call, call.name, SCHEMAS[call.name])
 
 
@@ -162,8 +158,8 @@ def test_streamed_function_call_arguments_add_up_to_the_call(client, target, cre
     final = events[-1].response
 
     expect.conformant_stream(events)
-    [call] = function_calls(final)
-    deltas = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
-    [done] = [e for e in events if e.type == "response.function_call_arguments.done"]
+    [call] = items(final, "function_call")
+    deltas = text_of(events, "response.function_call_arguments.delta")
+    [done] = of_type(events, "response.function_call_arguments.done")
     assert deltas == done.arguments == call.arguments
     valid_call(call, "get_weather", WEATHER_SCHEMA)

@@ -8,7 +8,7 @@ v1-only on Azure: on dated api-versions the verdict is `unsupported`, with the r
 import openai
 import pytest
 
-from conformance.harness import contracts, expect
+from conformance.harness import contracts, expect, items
 
 HEADER = "x-ms-oai-image-generation-deployment"
 PROMPT = "Generate an image of a gray tabby cat hugging an otter with an orange scarf."
@@ -31,7 +31,7 @@ def test_image_generation_call_returns_a_png_of_the_default_size(make_client, ta
     response = client.responses.create(model=target.deployment, input=PROMPT, tools=[{"type": "image_generation"}])
 
     expect.conformant_response(response)
-    calls = [item for item in response.output if item.type == "image_generation_call"]
+    calls = items(response, "image_generation_call")
     assert len(calls) == 1, f"expected one image_generation_call, got {[i.type for i in response.output]}"
     image = decoded(calls[0])
     assert image.format == "PNG"
@@ -49,7 +49,7 @@ def test_image_generation_honours_size_and_format(make_client, target, created):
     )
 
     expect.conformant_response(response)
-    [call] = [item for item in response.output if item.type == "image_generation_call"]
+    [call] = items(response, "image_generation_call")
     image = decoded(call)
     assert image.format == "JPEG"
     assert image.size == (1536, 1024)

@@ -9,7 +9,7 @@ v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
 import openai
 import pytest
 
-from conformance.harness import contracts, expect
+from conformance.harness import contracts, expect, items, text_of
 
 ADD = "Use the add tool to add 2 and 3."
 ECHO = 'Use the echo tool to echo "conformance"'
@@ -17,10 +17,6 @@ ECHO = 'Use the echo tool to echo "conformance"'
 
 def mcp_tool(server, **options):
     return {"type": "mcp", "server_label": "conformance", "server_url": server.url, "headers": server.headers, **options}
-
-
-def items(response, kind):
-    return [item for item in response.output if item.type == kind]
 
 
 def needs_local(server):
@@ -128,5 +124,5 @@ def test_streamed_mcp_call_reports_listing_arguments_and_completion(client, targ
         assert expected in types, f"{expected} missing from the stream"
     [call] = items(final, "mcp_call")
     assert call.output == "5"
-    deltas = "".join(getattr(e, "delta", "") for e in events if e.type == "response.mcp_call_arguments.delta")
+    deltas = text_of(events, "response.mcp_call_arguments.delta")
     assert deltas == call.arguments

@@ -6,7 +6,7 @@ or `unsupported` with Azure's refusal as evidence (azure-facts §4.10, §4.11).
 
 import pytest
 
-from conformance.harness import expect
+from conformance.harness import expect, items
 
 
 @pytest.mark.feature("tools.web_search")
@@ -19,7 +19,7 @@ def test_web_search_answers_with_a_web_search_call_and_url_citations(client, tar
     )
 
     expect.conformant_response(response)
-    assert [item.type for item in response.output if item.type == "web_search_call"] == ["web_search_call"]
+    assert len(items(response, "web_search_call")) == 1
     annotations = [a for item in response.output if item.type == "message" for part in item.content
                    for a in getattr(part, "annotations", [])]
     assert any(a.type == "url_citation" and a.url for a in annotations), "a web search answer cites its sources"
@@ -36,7 +36,7 @@ def test_code_interpreter_runs_code_in_a_container(client, target, created):
     )
 
     expect.conformant_response(response)
-    calls = [item for item in response.output if item.type == "code_interpreter_call"]
+    calls = items(response, "code_interpreter_call")
     assert len(calls) >= 1, f"expected a code_interpreter_call, got {[i.type for i in response.output]}"
     assert calls[0].container_id and calls[0].code
     assert "861" in response.output_text
