@@ -1,3 +1,2 @@
-"""Loads the conformance plugin and the suites' fixtures; nothing else."""
-
-pytest_plugins = ["conformance.plugin", "fixtures.cleanup", "fixtures.clients", "fixtures.documents", "fixtures.images", "fixtures.mcp_server"]
+"""Nothing to load: the conformance plugin and the suites' fixtures come with the installed
+package, through its ``pytest11`` entry point (conformance/pytest_entry.py)."""
