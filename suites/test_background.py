@@ -34,7 +34,6 @@ def test_a_background_response_is_queued_then_completes(client, target, created,
     needs_sdk("background")
     response = client.responses.create(model=target.deployment, input=PROMPT, background=True, store=True)
 
-    expect.conformant_response(response)
     assert response.background is True
     assert response.status == "queued", f"a background create returns queued at once, got {response.status}"
 
@@ -44,7 +43,6 @@ def test_a_background_response_is_queued_then_completes(client, target, created,
     order = ["queued", "in_progress", "completed"]
     assert [s for s in dict.fromkeys(seen)] == [s for s in order if s in seen], f"statuses went {seen}"
     assert final.status == "completed", f"ended {final.status}: {final.error or final.incomplete_details}"
-    expect.conformant_response(final)
     assert final.output_text.strip()
 
 
@@ -71,7 +69,6 @@ def test_cancel_stops_a_background_response_and_is_idempotent(client, target, cr
     if cancelled.status in ("completed", "incomplete"):
         raise FinishedFirst(f"{response.id} was already {cancelled.status} when the cancel arrived")
     assert cancelled.status == "cancelled", f"cancel right after create gave {cancelled.status}"
-    expect.conformant_response(cancelled)
     again = client.responses.cancel(response.id)
     assert expect.wire_dict(again) == expect.wire_dict(cancelled), "a second cancel must return the same final object"
     settle(witness.id)
@@ -92,5 +89,4 @@ def test_a_background_stream_resumes_after_the_last_event_read(client, target, c
 
     assert rest, f"nothing after sequence_number {last}"
     assert rest[0]["sequence_number"] == last + 1, f"resumed at {rest[0]['sequence_number']} after {last}"
-    expect.conformant_stream(rest, start=None)
     expect.conformant_stream(first + rest)

@@ -8,7 +8,7 @@ whole chain answers it: one keeping the last two turns does not.
 
 import pytest
 
-from conformance.harness import expect, facts_for, FILLERS, recalls, say
+from conformance.harness import facts_for, FILLERS, recalls, say
 
 
 @pytest.mark.feature("responses.previous_response_id")
@@ -17,8 +17,6 @@ def test_four_turn_conversation_remembers_the_first_turn(client, target, created
     turns = []
     for text in (fact.statement, FILLERS[0], FILLERS[1], fact.question):
         turns.append(say(client, target, text, previous=turns[-1].id if turns else None))
-    for response in turns:
-        expect.conformant_response(response)
 
     assert [t.previous_response_id for t in turns] == [None, *(t.id for t in turns[:-1])]
     # The service bills the whole chain as input: each turn sees all earlier ones.

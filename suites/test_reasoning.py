@@ -7,7 +7,7 @@ Seeds: responses-reasoning-aoai*.py (effort high), responses-basic-reasoning-sum
 
 import pytest
 
-from conformance.harness import expect, items, text_of
+from conformance.harness import items, text_of
 
 QUESTION = "How many r's are in the word strawberry?"
 
@@ -16,7 +16,6 @@ QUESTION = "How many r's are in the word strawberry?"
 def test_effort_is_echoed_and_reasoning_tokens_are_counted(client, target, created):
     response = client.responses.create(model=target.deployment, input=QUESTION, reasoning={"effort": "high"})
 
-    expect.conformant_response(response)
     assert response.reasoning.effort == "high"
     if items(response, "reasoning"):  # it reasoned, at effort high: that is billed as reasoning tokens
         assert response.usage.output_tokens_details.reasoning_tokens > 0, response.usage
@@ -29,7 +28,6 @@ def test_summary_comes_back_as_reasoning_items(client, target, created):
         model=target.deployment, input=QUESTION, reasoning={"effort": "high", "summary": "auto"}
     )
 
-    expect.conformant_response(response)
     summaries = [part.text for item in items(response, "reasoning") for part in item.summary]
     # "Even when enabled, reasoning summaries are not guaranteed" (azure-facts.md §4.4):
     # the contract is the shape, checked above; the emulator always sends one.
@@ -43,7 +41,6 @@ def test_summary_streams_as_summary_events(client, target, created):
         model=target.deployment, input=QUESTION, reasoning={"effort": "high", "summary": "auto"}, stream=True
     ))
 
-    expect.conformant_stream(events)
     deltas = text_of(events, "response.reasoning_summary_text.delta")
     streamed = [part.text for item in items(events[-1].response, "reasoning") for part in item.summary]
     assert deltas == "".join(streamed)
@@ -57,7 +54,6 @@ def test_stateless_round_trip_with_encrypted_reasoning(client, target):
     first = client.responses.create(
         model=target.deployment, input=history, store=False, include=["reasoning.encrypted_content"]
     )
-    expect.conformant_response(first)
     reasoning = items(first, "reasoning")
     assert reasoning and all(item.encrypted_content for item in reasoning)
 
@@ -68,5 +64,4 @@ def test_stateless_round_trip_with_encrypted_reasoning(client, target):
         model=target.deployment, input=history, store=False, include=["reasoning.encrypted_content"]
     )
 
-    expect.conformant_response(second)
     assert "ZEBRA-42" in second.output_text.upper()

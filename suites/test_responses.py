@@ -19,7 +19,6 @@ CONVERSATION = ["My name is Ada.", "I live in Lisbon.", PROMPT]
 def test_create_returns_a_completed_response_with_text(client, target, created):
     response = client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64)
 
-    expect.conformant_response(response)
     assert response.status in ("completed", "incomplete")
     assert response.output_text.strip()
     assert response.usage.input_tokens > 0 and response.usage.output_tokens > 0
@@ -37,7 +36,6 @@ def test_max_output_tokens_stops_a_long_answer_at_the_limit(client, target, crea
 async def test_async_create_returns_a_completed_response(async_client, target):
     response = await async_client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64, store=False)
 
-    expect.conformant_response(response)
     assert response.output_text.strip()
     assert response.store is False
 
@@ -48,7 +46,6 @@ def test_retrieve_returns_the_stored_response(client, target, created):
 
     fetched = client.responses.retrieve(response.id)
 
-    expect.conformant_response(fetched)
     assert fetched.id == response.id
     assert fetched.status == response.status
     assert fetched.output_text == response.output_text

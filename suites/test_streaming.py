@@ -20,7 +20,6 @@ LIMIT = 16
 def test_stream_deltas_add_up_to_the_completed_response(client, target, created):
     events = list(client.responses.create(model=target.deployment, input=POEM, max_output_tokens=64, stream=True))
 
-    expect.conformant_stream(events)
     assert events[0].type == "response.created"
     assert events[-1].type in ("response.completed", "response.incomplete")
     assert text_of(events).strip()
@@ -32,7 +31,6 @@ def test_a_streamed_long_answer_stops_at_max_output_tokens(client, target, creat
     request = {"input": LONG, "max_output_tokens": LIMIT}
     events = list(client.responses.create(model=target.deployment, stream=True, **request))
 
-    expect.conformant_stream(events, request=request)
     assert events[-1].type == "response.incomplete"
     expect.stopped_at_the_limit(streamed(events), request)
 
@@ -44,7 +42,6 @@ async def test_async_stream_deltas_add_up_to_the_completed_response(async_client
     )
     events = [event async for event in stream]
 
-    expect.conformant_stream(events)
     assert text_of(events).strip()
     assert text_of(events) == streamed(events).output_text
 

@@ -43,7 +43,6 @@ def _json_schema(schema):
 def test_strict_schema_output_validates(client, target, created):
     response = client.responses.create(model=target.deployment, input=INPUT, text=_json_schema(CALENDAR_EVENT))
 
-    expect.conformant_response(response)
     jsonschema.validate(json.loads(response.output_text), CALENDAR_EVENT)
 
 
@@ -53,7 +52,6 @@ def test_parse_returns_the_pydantic_model(client, target, created):
         raise sdk_lacks("responses.parse")
     response = client.responses.parse(model=target.deployment, input=INPUT, text_format=CalendarEvent)
 
-    expect.conformant_response(response)
     assert isinstance(response.output_parsed, CalendarEvent)
 
 
@@ -63,7 +61,6 @@ def test_streamed_schema_output_validates(client, target, created):
         model=target.deployment, input=INPUT, text=_json_schema(CALENDAR_EVENT), stream=True
     ))
 
-    expect.conformant_stream(events)
     text = text_of(events)
     jsonschema.validate(json.loads(text), CALENDAR_EVENT)
 
@@ -77,7 +74,6 @@ def test_streamed_parse_returns_the_pydantic_model(client, target, created):
             pass  # wire grammar is checked on the raw stream above, the parsed result here
         final = stream.get_final_response()
 
-    expect.conformant_response(final)
     assert isinstance(final.output_parsed, CalendarEvent)
 
 

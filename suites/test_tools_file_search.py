@@ -9,7 +9,7 @@ polls the batch itself, with a deadline (conformance/polling.py).
 
 import pytest
 
-from conformance.harness import contracts, expect, items, sdk_lacks, text_of, vector_stores, wait_for_file_batch
+from conformance.harness import contracts, items, sdk_lacks, text_of, vector_stores, wait_for_file_batch
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
@@ -61,7 +61,6 @@ def test_file_search_cites_the_uploaded_document(client, target, created, docume
         include=["file_search_call.results"],
     )
 
-    expect.conformant_response(response)
     [search] = items(response, "file_search_call")
     assert search.results, "include=['file_search_call.results'] asks for the results"
     assert len(search.results) <= 2, "max_num_results caps the results"
@@ -83,7 +82,6 @@ def test_max_num_results_caps_the_results(client, target, created, upload):
         include=["file_search_call.results"],
     )
 
-    expect.conformant_response(response)
     [search] = items(response, "file_search_call")
     contracts.results_capped(search.results, 1)
 
@@ -115,7 +113,6 @@ def test_streamed_file_search_reports_its_phases(client, target, created, upload
     ))
     final = events[-1].response
 
-    expect.conformant_stream(events)
     phases = [e.type for e in events if e.type.startswith("response.file_search_call.")]
     assert phases == ["response.file_search_call.in_progress", "response.file_search_call.searching",
                       "response.file_search_call.completed"]

@@ -30,7 +30,6 @@ def test_image_generation_call_returns_a_png_of_the_default_size(make_client, ta
 
     response = client.responses.create(model=target.deployment, input=PROMPT, tools=[{"type": "image_generation"}])
 
-    expect.conformant_response(response)
     calls = items(response, "image_generation_call")
     assert len(calls) == 1, f"expected one image_generation_call, got {[i.type for i in response.output]}"
     image = decoded(calls[0])
@@ -48,7 +47,6 @@ def test_image_generation_honours_size_and_format(make_client, target, created):
         tools=[{"type": "image_generation", "size": "1536x1024", "output_format": "jpeg", "quality": "low"}],
     )
 
-    expect.conformant_response(response)
     [call] = items(response, "image_generation_call")
     image = decoded(call)
     assert image.format == "JPEG"
@@ -78,4 +76,3 @@ def test_image_generation_stream_is_refused_or_has_no_partial_images(make_client
             raise  # refused for another reason (e.g. the tool on this api-version): the verdict decides
         expect.azure_error(refused, 400)
         return
-    expect.conformant_stream(events)

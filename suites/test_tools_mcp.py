@@ -28,7 +28,6 @@ def needs_local(server):
 def test_mcp_lists_the_server_tools_and_returns_the_call_output(client, target, created, mcp_server):
     response = client.responses.create(model=target.deployment, input=ADD, tools=[mcp_tool(mcp_server, require_approval="never")])
 
-    expect.conformant_response(response)
     [listing] = items(response, "mcp_list_tools")
     assert listing.server_label == "conformance" and listing.tools
     calls = items(response, "mcp_call")
@@ -46,7 +45,6 @@ def test_mcp_allowed_tools_limits_what_is_listed_and_called(client, target, crea
         model=target.deployment, input=ECHO, tools=[mcp_tool(mcp_server, require_approval="never", allowed_tools=["echo"])]
     )
 
-    expect.conformant_response(response)
     [listing] = items(response, "mcp_list_tools")
     assert [t.name for t in listing.tools] == ["echo"]
     [call] = items(response, "mcp_call")
@@ -84,13 +82,11 @@ def test_mcp_approval_request_then_approved_call(client, target, created, mcp_se
     tool = mcp_tool(mcp_server, require_approval="always")
     first = client.responses.create(model=target.deployment, input=ADD, tools=[tool])
 
-    expect.conformant_response(first)
     [request] = items(first, "mcp_approval_request")
     assert request.name == "add" and not items(first, "mcp_call")
 
     second = answer_approval(client, target, created, tool, first, request, approve=True)
 
-    expect.conformant_response(second)
     [call] = items(second, "mcp_call")
     assert call.name == "add" and call.output == "5"
     contracts.approval_linked(call, request.id)  # read from the wire: the SDK models it from 2.0.1
@@ -105,7 +101,6 @@ def test_mcp_denied_approval_calls_nothing(client, target, created, mcp_server):
 
     second = answer_approval(client, target, created, tool, first, request, approve=False)
 
-    expect.conformant_response(second)
     assert not items(second, "mcp_call")
     assert second.output_text
 
@@ -118,7 +113,6 @@ def test_streamed_mcp_call_reports_listing_arguments_and_completion(client, targ
     ))
     final = events[-1].response
 
-    expect.conformant_stream(events)
     types = [e.type for e in events]
     for expected in ("response.mcp_list_tools.completed", "response.mcp_call_arguments.done", "response.mcp_call.completed"):
         assert expected in types, f"{expected} missing from the stream"

@@ -6,7 +6,7 @@ or `unsupported` with Azure's refusal as evidence (azure-facts §4.10, §4.11).
 
 import pytest
 
-from conformance.harness import expect, items
+from conformance.harness import items
 
 
 @pytest.mark.feature("tools.web_search")
@@ -18,7 +18,6 @@ def test_web_search_answers_with_a_web_search_call_and_url_citations(client, tar
         include=["web_search_call.action.sources"],
     )
 
-    expect.conformant_response(response)
     assert len(items(response, "web_search_call")) == 1
     annotations = [a for item in response.output if item.type == "message" for part in item.content
                    for a in getattr(part, "annotations", [])]
@@ -35,7 +34,6 @@ def test_code_interpreter_runs_code_in_a_container(client, target, created):
         instructions="You are a helpful assistant that runs Python to answer.",
     )
 
-    expect.conformant_response(response)
     calls = items(response, "code_interpreter_call")
     assert len(calls) >= 1, f"expected a code_interpreter_call, got {[i.type for i in response.output]}"
     assert calls[0].container_id and calls[0].code

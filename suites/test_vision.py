@@ -27,7 +27,6 @@ def test_an_image_data_url_is_seen(client, target, created, image):
         {"type": "input_image", "image_url": image.data_url},
     ])
 
-    expect.conformant_response(response)
     contracts.names_colour(response.output_text, image.colour)
     # An image costs input tokens: far more than the words of the question.
     assert response.usage.input_tokens > 20
@@ -54,7 +53,6 @@ def test_an_image_url_is_downloaded_and_seen(client, target, created, image_url)
         {"type": "input_image", "image_url": image_url},
     ])
 
-    expect.conformant_response(response)
     assert response.output_text.strip()
     assert response.usage.input_tokens > 20
     if target.on_emulator:  # the suite's own PNG (a live target's image_url may show anything)
