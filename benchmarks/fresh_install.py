@@ -24,13 +24,16 @@ FEATURES = ("--feature", "responses.create")
 ONE_TARGET = "-k", "v1-key-gpt-4o"
 
 
-def _step(what: str, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+def _step(what: str, argv: list[str], cwd: Path, env: dict[str, str], *, runs_tests: bool = False) -> None:
     print(f"== {what}: {' '.join(argv)}", flush=True)
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
     tail = (done.stdout + done.stderr)[-2500:]
     if done.returncode != 0:
         sys.exit(f"FAILED ({done.returncode}): {what}\n{tail}")
-    print(tail.strip().splitlines()[-1] if tail.strip() else "(no output)")
+    summary = [line for line in done.stdout.splitlines() if " passed" in line or "report:" in line]
+    if runs_tests and not any(" passed" in line for line in summary):
+        sys.exit(f"FAILED: {what} ran no test\n{tail}")
+    print("\n".join(summary) or "ok")
 
 
 def check(work: Path) -> None:
@@ -45,12 +48,12 @@ def check(work: Path) -> None:
     targets = elsewhere / "emulator-targets.toml"
     shutil.copy(ROOT / "targets" / "emulator.toml", targets)
     _step("pytest --pyargs suites (replay)", [str(bin_ / "pytest"), "--pyargs", "suites", "-q", "-p", "no:cacheprovider",
-                                              *ONE_TARGET], elsewhere, env)
+                                              *ONE_TARGET], elsewhere, env, runs_tests=True)
     _step("pytest --live --targets /abs/x.toml", [str(bin_ / "pytest"), "--pyargs", "suites.test_responses", "--live",
                                                    "--targets", str(targets), "-q", "-p", "no:cacheprovider", *ONE_TARGET],
-          elsewhere, env)
+          elsewhere, env, runs_tests=True)
     _step("conformance run", [str(bin_ / "conformance"), "run", *FEATURES, "--report-dir", str(elsewhere / "reports")],
-          elsewhere, env)
+          elsewhere, env, runs_tests=True)
     if not (elsewhere / "reports" / "compat.json").is_file():
         sys.exit("FAILED: conformance run wrote no reports/compat.json")
     print("ok: installed outside the clone, the suites replay and run live")
