@@ -1,3 +1,2 @@
-"""Loads the conformance plugin and the suites' fixtures; nothing else."""
-
-pytest_plugins = ["conformance.pytest_plugin.plugin", "conformance.pytest_plugin.fixtures.clients", "conformance.pytest_plugin.fixtures.cleanup", "conformance.pytest_plugin.fixtures.documents", "conformance.pytest_plugin.fixtures.images", "conformance.pytest_plugin.fixtures.mcp_server"]
+"""Nothing to load: the conformance plugin and the suites' fixtures come with the installed
+package, through its ``pytest11`` entry point (conformance/pytest_entry.py)."""

@@ -27,11 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(args: argparse.Namespace) -> int:
     import pytest
 
-    suites = ROOT / "suites"
+    suites = ROOT / "suites"  # in a clone, or installed next to conformance/ in site-packages
     if not suites.is_dir():
-        print(f"conformance: no suites/ next to {ROOT / 'conformance'}: run it from a clone of the repository", file=sys.stderr)
+        print(f"conformance: no suites/ next to {ROOT / 'conformance'}: reinstall the package (pip install .)", file=sys.stderr)
         return 2
-    argv = [str(suites), f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"), "--live",
+    # Installed there is no pyproject.toml: the plugin sets what the suites need without it.
+    config = ["-c", str(ROOT / "pyproject.toml")] if (ROOT / "pyproject.toml").is_file() else []
+    argv = [str(suites), f"--rootdir={ROOT}", *config, "--live",
             "--report-dir", str(Path(args.report_dir).resolve()), "-q", "-rfE"]
     if args.targets:
         argv += ["--targets", str(Path(args.targets).resolve())]

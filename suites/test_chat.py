@@ -15,10 +15,7 @@ from typing import Optional
 
 import pytest
 
-from conformance import expect
-from conformance.checks.memory import recall_violation, recalls
-from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
-from conformance.pytest_plugin.fixtures.images import PNG
+from conformance.harness import expect, facts_for, FILLERS, PNG, recall_violation, recalls
 
 
 @dataclass
@@ -27,7 +24,6 @@ class ChatSession:
 
     client: object
     target: object
-    created: object
     previous_id: Optional[str] = None
     ids: list = field(default_factory=list)
 
@@ -52,21 +48,19 @@ class ChatSession:
             if event.type == "response.created":
                 self.previous_id = event.response.id
                 self.ids.append(event.response.id)
-                self.created.response(event.response.id)  # registered for cleanup the moment it exists
             elif event.type == "response.reasoning_summary_part.added":
                 summary.append("")
             elif event.type == "response.reasoning_summary_text.delta":
                 summary[-1] += event.delta
             elif event.type == "response.output_text.delta":
                 answer += event.delta
-        expect.conformant_stream(events)
         assert events[-1].response.previous_response_id == (self.ids[-2] if len(self.ids) > 1 else None)
         return answer, summary
 
 
 @pytest.mark.feature("scenario.chat")
 def test_two_interleaved_chat_sessions_keep_their_own_history(client, target, created):
-    alice, bob = ChatSession(client, target, created), ChatSession(client, target, created)
+    alice, bob = ChatSession(client, target), ChatSession(client, target)
     alice_fact, bob_fact = facts_for(target.id, 2)
 
     alice.send(alice_fact.statement)

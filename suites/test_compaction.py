@@ -7,7 +7,7 @@ API (learn.microsoft.com, Responses how-to, 2026); the dated api-versions have n
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 CODE = "Remember the code word: HERON-19. Reply with OK."
 ASK = "What was the code word? Reply with the code word only."

@@ -8,18 +8,7 @@ whole chain answers it: one keeping the last two turns does not.
 
 import pytest
 
-from conformance import expect
-from conformance.checks.memory import recalls
-from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
-
-
-def _say(client, target, text, previous=None):
-    return client.responses.create(
-        model=target.deployment,
-        input=[{"role": "user", "content": text}],
-        previous_response_id=previous,
-        max_output_tokens=64,
-    )
+from conformance.harness import facts_for, FILLERS, recalls, say
 
 
 @pytest.mark.feature("responses.previous_response_id")
@@ -27,10 +16,7 @@ def test_four_turn_conversation_remembers_the_first_turn(client, target, created
     fact = facts_for(target.id)[0]
     turns = []
     for text in (fact.statement, FILLERS[0], FILLERS[1], fact.question):
-        turns.append(_say(client, target, text, previous=turns[-1].id if turns else None))
-        created.response(turns[-1].id)
-    for response in turns:
-        expect.conformant_response(response)
+        turns.append(say(client, target, text, previous=turns[-1].id if turns else None))
 
     assert [t.previous_response_id for t in turns] == [None, *(t.id for t in turns[:-1])]
     # The service bills the whole chain as input: each turn sees all earlier ones.

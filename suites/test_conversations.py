@@ -9,9 +9,7 @@ api-version has no such route either.
 
 import pytest
 
-from conformance import expect
-from conformance.checks.memory import recalls
-from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
+from conformance.harness import expect, facts_for, FILLERS, recalls
 
 
 def _user(text):

@@ -7,10 +7,7 @@ failure, not an outage (expect.refusal)."""
 import openai
 import pytest
 
-from conformance import contracts
-from conformance import expect
-from conformance.client.auth import OTHER_AUDIENCE_SCOPE
-from conformance.client.tokens import with_bad_signature
+from conformance.harness import contracts, expect, OTHER_AUDIENCE_SCOPE, with_bad_signature
 
 UNSERVED_API_VERSION = "2024-10-21"  # the dated GA version before Responses existed
 

@@ -13,10 +13,7 @@ parsed the PDF can answer. Every uploaded file is deleted after the test.
 import openai
 import pytest
 
-from conformance import contracts
-from conformance import expect
-from conformance.pytest_plugin.fixtures.images import PNG
-from conformance.pytest_plugin.fixtures.pdf import HANDBOOK
+from conformance.harness import contracts, expect, HANDBOOK, PNG
 
 DAYS = "How many vacation days does every employee receive per year?"
 BADGE = "What colour is the parking badge?"

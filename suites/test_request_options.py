@@ -8,8 +8,7 @@ GPT-5, effort minimal on o4-mini); where it takes it, the response must show the
 
 import pytest
 
-from conformance import expect
-from conformance.pytest_plugin.fixtures.images import PNG
+from conformance.harness import expect, PNG
 
 QUESTION = "Explain in plain words why the sea has tides."
 LONG = " ".join(f"Clause {n}: the supplier ships part {n} within {n % 9 + 1} days of the order." for n in range(160))

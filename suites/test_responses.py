@@ -5,8 +5,7 @@ Seed: responses-basic-aoai*.py and responses-basic-entra-aoai*.py ("Tell me a jo
 
 import pytest
 
-from conformance import contracts
-from conformance import expect
+from conformance.harness import contracts, expect
 PROMPT = "Tell me a joke."
 #: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).
 LONG = "Write a 400-word story about a lighthouse keeper."
@@ -18,9 +17,7 @@ CONVERSATION = ["My name is Ada.", "I live in Lisbon.", PROMPT]
 @pytest.mark.feature("responses.create")
 def test_create_returns_a_completed_response_with_text(client, target, created):
     response = client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64)
-    created.response(response.id)
 
-    expect.conformant_response(response)
     assert response.status in ("completed", "incomplete")
     assert response.output_text.strip()
     assert response.usage.input_tokens > 0 and response.usage.output_tokens > 0
@@ -30,7 +27,6 @@ def test_create_returns_a_completed_response_with_text(client, target, created):
 def test_max_output_tokens_stops_a_long_answer_at_the_limit(client, target, created):
     request = {"input": LONG, "max_output_tokens": LIMIT}
     response = client.responses.create(model=target.deployment, **request)
-    created.response(response.id)
 
     expect.stopped_at_the_limit(response, request)
 
@@ -39,7 +35,6 @@ def test_max_output_tokens_stops_a_long_answer_at_the_limit(client, target, crea
 async def test_async_create_returns_a_completed_response(async_client, target):
     response = await async_client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64, store=False)
 
-    expect.conformant_response(response)
     assert response.output_text.strip()
     assert response.store is False
 
@@ -47,11 +42,9 @@ async def test_async_create_returns_a_completed_response(async_client, target):
 @pytest.mark.feature("responses.retrieve")
 def test_retrieve_returns_the_stored_response(client, target, created):
     response = client.responses.create(model=target.deployment, input=PROMPT, max_output_tokens=64)
-    created.response(response.id)
 
     fetched = client.responses.retrieve(response.id)
 
-    expect.conformant_response(fetched)
     assert fetched.id == response.id
     assert fetched.status == response.status
     assert fetched.output_text == response.output_text
@@ -86,7 +79,6 @@ def test_input_items_list_the_input_messages_newest_first_or_as_sent(client, tar
         instructions="Answer in one sentence.",
         max_output_tokens=64,
     )
-    created.response(response.id)
 
     # The OpenAI reference: `order` defaults to `desc` (newest first); `asc` lists as sent.
     newest_first = client.responses.input_items.list(response.id).data

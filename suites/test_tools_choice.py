@@ -7,7 +7,7 @@ tool, or `{"type": "allowed_tools", "mode": "auto"|"required", "tools": [...]}`;
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 WEATHER = {"type": "function", "name": "get_weather", "description": "Current weather in a city.",
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"],

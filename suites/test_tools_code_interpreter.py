@@ -8,7 +8,7 @@ adds the logs, and files the code writes are cited in the answer.
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 AUTO = {"type": "code_interpreter", "container": {"type": "auto"}}
 OUTPUTS = ["code_interpreter_call.outputs"]

@@ -7,7 +7,7 @@ shows as `unsupported` with the refusal.
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 SQL = {"type": "custom", "name": "run_sql", "description": "Runs one SQL query against the orders database.",
        "format": {"type": "grammar", "syntax": "lark", "definition": 'start: "SELECT " /[^;]+/'}}

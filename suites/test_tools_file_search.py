@@ -9,11 +9,17 @@ polls the batch itself, with a deadline (conformance/client/polling.py).
 
 import pytest
 
-from conformance import contracts
-from conformance import expect
-from conformance.client.polling import wait_for_file_batch
-from conformance.model.sdk import SDK_VERSION, vector_stores
-from conformance.pytest_plugin.fixtures.pdf import HANDBOOK
+from conformance.harness import (
+    contracts,
+    expect,
+    HANDBOOK,
+    items,
+    sdk_lacks,
+    SDK_VERSION,
+    text_of,
+    vector_stores,
+    wait_for_file_batch,
+)
 
 QUESTION = "What are the company values?"
 #: A question both documents answer a part of, so a search that ignores max_num_results finds more than one.
@@ -23,7 +29,7 @@ BOTH = "What are the company values, and when does the cafeteria open?"
 def stores_api(client):
     api = vector_stores(client)
     if api is None or not hasattr(api, "file_batches"):
-        pytest.skip(f"openai {SDK_VERSION} has no vector_stores.file_batches")
+        raise sdk_lacks("vector_stores.file_batches")
     return api
 
 
@@ -39,12 +45,10 @@ def upload(client, target, created, documents, conformance_state):
 
     def upload(name):
         store = stores.create(name=name)
-        created.vector_store(store.id)
         # What upload_and_poll sends, one document per batch: the file, then a batch naming it.
         uploaded: list[str] = []
         for document in (documents["handbook"], documents["cafeteria"]):
             file = client.files.create(file=document.upload(), purpose="assistants")
-            created.file(file.id)
             batch = stores.file_batches.create(vector_store_id=store.id, file_ids=[file.id])
             batch = wait_for_file_batch(stores, store.id, batch.id, interval=interval, timeout=target.poll_timeout)
             assert batch.status == "completed" and batch.file_counts.completed == 1, f"batch not processed: {batch}"
@@ -66,10 +70,8 @@ def test_file_search_cites_the_uploaded_document(client, target, created, docume
         tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 2}],
         include=["file_search_call.results"],
     )
-    created.response(response.id)
 
-    expect.conformant_response(response)
-    [search] = [item for item in response.output if item.type == "file_search_call"]
+    [search] = items(response, "file_search_call")
     assert search.results, "include=['file_search_call.results'] asks for the results"
     assert len(search.results) <= 2, "max_num_results caps the results"
     assert search.results[0].file_id == handbook, "the handbook answers the question best"
@@ -89,10 +91,8 @@ def test_max_num_results_caps_the_results(client, target, created, upload):
         tools=[{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 1}],
         include=["file_search_call.results"],
     )
-    created.response(response.id)
 
-    expect.conformant_response(response)
-    [search] = [item for item in response.output if item.type == "file_search_call"]
+    [search] = items(response, "file_search_call")
     contracts.results_capped(search.results, 1)
 
 
@@ -122,13 +122,11 @@ def test_streamed_file_search_reports_its_phases(client, target, created, upload
         stream=True,
     ))
     final = events[-1].response
-    created.response(final.id)
 
-    expect.conformant_stream(events)
     phases = [e.type for e in events if e.type.startswith("response.file_search_call.")]
     assert phases == ["response.file_search_call.in_progress", "response.file_search_call.searching",
                       "response.file_search_call.completed"]
-    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    text = text_of(events)
     assert text == final.output_text
 
 

@@ -9,8 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from conformance import contracts
-from conformance import expect
+from conformance.harness import contracts, expect, items, of_type, text_of
 WEATHER_SCHEMA = {
     "type": "object",
     "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
@@ -44,10 +43,6 @@ BOTH = [{"role": "user", "content": "What are the weather and the local time in 
 SCHEMAS = {"get_weather": WEATHER_SCHEMA, "get_time": TIME_SCHEMA}
 
 
-def function_calls(response):
-    return [item for item in response.output if item.type == "function_call"]
-
-
 def replayable(call):
     """The function_call item as the seed appends it to the next input."""
     return {"type": "function_call", "id": call.id, "call_id": call.call_id, "name": call.name,
@@ -63,10 +58,8 @@ def valid_call(call, name, schema):
 @pytest.mark.feature("tools.function")
 def test_function_call_round_trip_replaying_the_whole_input(client, target, created):
     first = client.responses.create(model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required")
-    created.response(first.id)
 
-    expect.conformant_response(first)
-    [call] = function_calls(first)
+    [call] = items(first, "function_call")
     valid_call(call, "get_weather", WEATHER_SCHEMA)
     assert first.tools[0].type == "function" and first.tools[0].strict is True
 
@@ -76,18 +69,15 @@ def test_function_call_round_trip_replaying_the_whole_input(client, target, crea
         tools=[GET_WEATHER],
         max_output_tokens=64,
     )
-    created.response(second.id)
 
-    expect.conformant_response(second)
-    assert not function_calls(second)
+    assert not items(second, "function_call")
     assert TEMPERATURE in second.output_text
 
 
 @pytest.mark.feature("tools.function")
 def test_function_call_output_continues_with_previous_response_id(client, target, created):
     first = client.responses.create(model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required")
-    created.response(first.id)
-    [call] = function_calls(first)
+    [call] = items(first, "function_call")
 
     second = client.responses.create(
         model=target.deployment,
@@ -96,9 +86,7 @@ def test_function_call_output_continues_with_previous_response_id(client, target
         tools=[GET_WEATHER],
         max_output_tokens=64,
     )
-    created.response(second.id)
 
-    expect.conformant_response(second)
     assert second.previous_response_id == first.id
     assert TEMPERATURE in second.output_text
 
@@ -111,10 +99,8 @@ def test_tool_choice_forces_the_named_function(client, target, created):
         tools=[GET_WEATHER, GET_TIME],
         tool_choice={"type": "function", "name": "get_time"},
     )
-    created.response(response.id)
 
-    expect.conformant_response(response)
-    calls = function_calls(response)
+    calls = items(response, "function_call")
     assert calls, "tool_choice named a function, but none was called"
     for call in calls:
         valid_call(call, "get_time", TIME_SCHEMA)
@@ -126,10 +112,8 @@ def test_parallel_function_calls_answer_each_call_id(client, target, created):
         model=target.deployment, input=BOTH, tools=[GET_WEATHER, GET_TIME], tool_choice="required",
         parallel_tool_calls=True,
     )
-    created.response(first.id)
 
-    expect.conformant_response(first)
-    calls = function_calls(first)
+    calls = items(first, "function_call")
     assert {c.name for c in calls} == {"get_weather", "get_time"}, f"expected both functions, got {[c.name for c in calls]}"
     assert len({c.call_id for c in calls}) == len(calls), "call_ids must be distinct"
 
@@ -141,9 +125,7 @@ def test_parallel_function_calls_answer_each_call_id(client, target, created):
         tools=[GET_WEATHER, GET_TIME],
         max_output_tokens=64,
     )
-    created.response(second.id)
 
-    expect.conformant_response(second)
     assert TEMPERATURE in second.output_text and "09:41" in second.output_text
 
 
@@ -153,12 +135,10 @@ def test_parallel_tool_calls_false_makes_at_most_one_call(client, target, create
         model=target.deployment, input=BOTH, tools=[GET_WEATHER, GET_TIME], tool_choice="required",
         parallel_tool_calls=False,
     )
-    created.response(response.id)
 
-    expect.conformant_response(response)
     assert response.parallel_tool_calls is False
     contracts.at_most(response.output, "function_call", 1, "parallel_tool_calls=false")
-    [call] = function_calls(response)  # tool_choice="required": one call, not none
+    [call] = items(response, "function_call")  # tool_choice="required": one call, not none
     valid_call(call, call.name, SCHEMAS[call.name])
 
 
@@ -168,11 +148,9 @@ def test_streamed_function_call_arguments_add_up_to_the_call(client, target, cre
         model=target.deployment, input=QUESTION, tools=[GET_WEATHER], tool_choice="required", stream=True
     ))
     final = events[-1].response
-    created.response(final.id)
 
-    expect.conformant_stream(events)
-    [call] = function_calls(final)
-    deltas = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
-    [done] = [e for e in events if e.type == "response.function_call_arguments.done"]
+    [call] = items(final, "function_call")
+    deltas = text_of(events, "response.function_call_arguments.delta")
+    [done] = of_type(events, "response.function_call_arguments.done")
     assert deltas == done.arguments == call.arguments
     valid_call(call, "get_weather", WEATHER_SCHEMA)

@@ -6,7 +6,7 @@ api-versions refuse it, which the verdict shows as `unsupported` with the refusa
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 SOURCES = ["web_search_call.action.sources"]
 QUESTION = "Search the web: what is the tallest building in the world?"

@@ -9,7 +9,7 @@ embedded emulator, or --targets for real services) gives the verdict.
 
 import pytest
 
-from conformance import expect
+from conformance.harness import expect
 
 pytestmark = [pytest.mark.live_only("vcrpy records HTTP, not WebSocket frames"),
               pytest.mark.v1_only("WebSocket mode is served on the v1 path only")]

@@ -63,4 +63,9 @@ class ShapeLog:
         if event_type != "error":  # a fault injected mid-stream, not the stream's grammar
             self.events.add(event_type)
 
+    def snapshot(self) -> ShapeLog:
+        """A copy as of now: a test's result keeps what its call saw, not the teardown's
+        cleanup exchanges that follow (a worker ships its result before teardown, too)."""
+        return ShapeLog(set(self.fields), set(self.events), list(self.bodies))
+
 

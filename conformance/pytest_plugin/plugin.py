@@ -23,13 +23,7 @@ from conformance.pytest_plugin.session import RunState
 from conformance.model.targets import TargetsError, load_targets
 from conformance.pytest_plugin.terminal_scrub import TerminalScrub
 from conformance.pytest_plugin.xdist import install_gatherer, is_worker
-from conformance.model import features as feature_registry
 from conformance.pytest_plugin import options
-from conformance.pytest_plugin import pinning
-from conformance.recording.provenance_guard import early_message, emulator_only, foreign_cassette
-from conformance.pytest_plugin.session import RunState
-from conformance.model.targets import TargetsError, load_targets
-from conformance.pytest_plugin.xdist import install_gatherer, is_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes"
@@ -63,6 +57,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("asyncio_mode", default=None) is None and config.inipath is None:
+        # Installed and run outside the clone (no pyproject.toml, no ini at all): the suites'
+        # async tests and fixtures are plain `async def`, as under the repository's
+        # asyncio_mode = "auto".
+        config.option.asyncio_mode = "auto"
+    config.pluginmanager.register(RecordingFixtures(), "conformance-recording-fixtures")
     config.addinivalue_line("markers", "feature(id): the conformance feature this test gives evidence for")
     for feature in feature_registry.FEATURES.values():
         config.addinivalue_line("markers", f"{feature.id}: {feature.title}")
@@ -344,24 +344,29 @@ def conformance_state(pytestconfig: pytest.Config) -> RunState:
     return pytestconfig.stash[STATE]
 
 
-@pytest.fixture
-def vcr_config(conformance_state: RunState) -> dict[str, Any]:
-    return conformance_state.vcr_config()
+class RecordingFixtures:
+    """pytest-recording's cassette fixtures, answered our way (where cassettes live, what a
+    test's cassette is called, how it is matched). Registered at configure time, after every
+    entry-point plugin, so they override pytest-recording's whatever order pytest loaded the
+    two plugins in (conftest.py no longer loads this plugin first)."""
 
+    @pytest.fixture
+    def vcr_config(self, conformance_state: RunState) -> dict[str, Any]:
+        return conformance_state.vcr_config()
 
-@pytest.fixture(scope="module")
-def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    return str(cassettes_dir() / Path(str(request.node.fspath)).stem)
+    @pytest.fixture(scope="module")
+    @classmethod
+    def vcr_cassette_dir(cls, request: pytest.FixtureRequest) -> str:
+        return str(cassettes_dir() / Path(str(request.node.fspath)).stem)
 
-
-@pytest.fixture
-def default_cassette_name(request: pytest.FixtureRequest, conformance_state: RunState) -> str:
-    callspec = getattr(request.node, "callspec", None)
-    target = callspec.params.get("target") if callspec else None
-    conformance_state.begin_cassette(request.node, target)
-    if request.config.getoption("--record-mode", default=None) == "rewrite":
-        # pytest-recording deletes the file it would name after the serializer
-        # (`.conformance`), not our `.yaml`: delete it here so rewrite really re-records.
-        cassette_path(request.node).unlink(missing_ok=True)
-    return cassette_name(request.node)
+    @pytest.fixture
+    def default_cassette_name(self, request: pytest.FixtureRequest, conformance_state: RunState) -> str:
+        callspec = getattr(request.node, "callspec", None)
+        target = callspec.params.get("target") if callspec else None
+        conformance_state.begin_cassette(request.node, target)
+        if request.config.getoption("--record-mode", default=None) == "rewrite":
+            # pytest-recording deletes the file it would name after the serializer
+            # (`.conformance`), not our `.yaml`: delete it here so rewrite really re-records.
+            cassette_path(request.node).unlink(missing_ok=True)
+        return cassette_name(request.node)
 

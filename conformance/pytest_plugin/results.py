@@ -151,9 +151,9 @@ class Results:
         evidence = scrub(evidence, Redactor(self.scrubber))  # the report files are shared: no secrets
         usage = {"input_tokens": log.input_tokens, "output_tokens": log.output_tokens, "requests": log.requests} if log else {}
         self.items.append(TestResult(feature_id, target, item.nodeid, verdict, evidence, report.duration, usage,
-                                     log.shape if log else None))
+                                     log.shape.snapshot() if log else None))
         if is_worker(item.config):
-            attach(report, self.items[-1])
+            attach(report, self.items[-1], bodies=bool(item.config.getoption("--openapi", default=None)))
         return report
 
 

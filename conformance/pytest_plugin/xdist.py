@@ -18,6 +18,7 @@ import pytest
 from conformance.model.targets import Target
 from conformance.outcome.result import TestResult
 from conformance.outcome.verdicts import Evidence, Verdict
+from conformance.client.shapes import ShapeLog
 
 PROPERTY = "conformance.result"
 
@@ -31,8 +32,23 @@ def is_controller(config: pytest.Config) -> bool:
     return config.pluginmanager.getplugin("dsession") is not None
 
 
-def attach(report: pytest.TestReport, result: TestResult) -> None:
-    """In a worker: ride the result along with its report to the controller."""
+def _shape_payload(shape: Optional[ShapeLog], bodies: bool) -> Optional[dict[str, Any]]:
+    """The wire shape as JSON: its fields and event types, and the bodies themselves only when
+    the controller will check them (``--openapi``), since they can be large."""
+    if shape is None:
+        return None
+    return {"fields": sorted(shape.fields), "events": sorted(shape.events), "bodies": shape.bodies if bodies else []}
+
+
+def _shape_of(data: Optional[dict[str, Any]]) -> Optional[ShapeLog]:
+    if data is None:
+        return None
+    return ShapeLog(fields=set(data["fields"]), events=set(data["events"]), bodies=list(data["bodies"]))
+
+
+def attach(report: pytest.TestReport, result: TestResult, *, bodies: bool = False) -> None:
+    """In a worker: ride the result (its wire shape included) along with its report to the
+    controller; ``bodies``: also the JSON bodies seen, for ``--openapi`` notes."""
     payload = {
         "feature": result.feature,
         "target": result.target.id,
@@ -41,6 +57,7 @@ def attach(report: pytest.TestReport, result: TestResult) -> None:
         "evidence": result.evidence.__dict__,
         "duration": result.duration,
         "usage": result.usage,
+        "shape": _shape_payload(result.shape, bodies),
     }
     report.user_properties.append((PROPERTY, json.dumps(payload)))
 
@@ -60,6 +77,7 @@ def detach(report: pytest.TestReport, targets: Sequence[Target]) -> Optional[Tes
             evidence=Evidence(**data["evidence"]),
             duration=data["duration"],
             usage=data["usage"],
+            shape=_shape_of(data.get("shape")),
         )
     return None
 

@@ -61,6 +61,7 @@ def build_report(run: RunRecord, results: list[TestResult], finished: float) -> 
         cells[(result.feature, result.target.id)].append(result)
     rows = []
     for (feature, target_id), group in cells.items():
+        group = sorted(group, key=lambda r: r.nodeid)  # the same report whatever order tests finished in (-n N)
         verdict = combine([r.verdict for r in group])
         # The evidence of the cell is that of the test that decided its verdict.
         decisive = min(group, key=lambda r: SEVERITY.index(r.verdict))

@@ -203,3 +203,19 @@ def test_cleanup_never_prints_the_credential_a_service_echoed(tmp_path: Path, mo
     outcome = cleanup_module.cleanup([target], journal, out=out)
     assert len(outcome.failed) == 1 and key in outcome.failed[0]  # the message did carry it
     assert key not in out.getvalue() and "key <SECRET> is not allowed" in out.getvalue(), out.getvalue()
+
+
+def test_a_tests_registry_fills_itself_from_the_wire() -> None:
+    from conformance.pytest_plugin.fixtures.cleanup import Created
+
+    registry = Created()
+    registry.saw("POST", "/openai/v1/responses", 200, {"id": "resp_1", "object": "response", "store": True})
+    registry.saw("POST", "/openai/v1/responses", 200, {"id": "resp_1", "object": "response"})  # a stream's later event
+    registry.saw("POST", "/openai/responses", 200, {"id": "resp_2", "store": False})  # not stored: nothing to delete
+    registry.saw("POST", "/openai/v1/files", 200, {"id": "file_1"})
+    registry.saw("POST", "/openai/v1/vector_stores", 200, {"id": "vs_1"})
+    registry.saw("POST", "/openai/v1/vector_stores/vs_1/file_batches", 200, {"id": "vsfb_1"})  # part of the store
+    registry.saw("POST", "/openai/v1/responses", 400, {"error": {"message": "no"}})
+    registry.saw("GET", "/openai/v1/responses/resp_1", 200, {"id": "resp_1"})
+    registry.saw("POST", "/elsewhere/responses", 200, {"id": "resp_3"})
+    assert registry.objects == [("response", "resp_1"), ("file", "file_1"), ("vector_store", "vs_1")]

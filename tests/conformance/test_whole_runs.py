@@ -1,9 +1,10 @@
 """Whole runs of (part of) the suite in a subprocess, read back from compat.json.
 
-Two promises are checked end to end: a live run against an emulator injecting ~20% faults
+Three promises are checked end to end: a live run against an emulator injecting ~20% faults
 ends with no ``failed`` verdict (every hit cell is ``supported`` after a retry or
 ``inconclusive`` with the fault as evidence), and ``pytest -n 2`` gives the serial run's
-verdict table, offline and live.
+verdict table, offline and live, and (offline) the serial run's whole report, wire shapes and
+``--openapi`` notes included.
 """
 
 from __future__ import annotations
@@ -65,6 +66,33 @@ SUBSET = ("suites/test_background.py", "suites/test_errors.py", "-k", "v1-key or
 
 def test_two_workers_give_the_serial_verdicts_offline(tmp_path):
     _same_table_serial_and_parallel(tmp_path, *SUBSET)
+
+
+#: A spec of our own that every response deviates from (a field no service sends is required),
+#: so the notes are not empty and a worker that drops the bodies shows.
+_SPEC = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+         "components": {"schemas": {"Response": {"type": "object", "required": ["no_service_sends_this"]}}}}
+
+
+def _comparable(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without what differs between any two runs: timings, timestamps, row order."""
+    environment = {k: v for k, v in report["environment"].items() if k not in ("started_at", "finished_at")}
+    rows = sorted(({k: v for k, v in row.items() if k != "duration"} for row in report["rows"]),
+                   key=lambda row: (row["feature"], row["target"]))
+    return {**report, "environment": environment, "rows": rows}
+
+
+def test_two_workers_give_the_serial_report_shapes_included(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_SPEC))
+    args = ("suites/test_responses.py", "suites/test_streaming.py", "-k", "v1-key", "--openapi", str(spec))
+    serial = _start_run(tmp_path / "serial", *args)
+    parallel = _start_run(tmp_path / "parallel", "-n", "2", *args)
+    one, two = _finish(serial, tmp_path / "serial"), _finish(parallel, tmp_path / "parallel")
+    shapes = one["shapes"]
+    assert any(s["fields"] for s in shapes.values()) and any(s["events"] for s in shapes.values()), shapes
+    assert any(s["notes"] for s in shapes.values()), "the spec's required field gave no note"
+    assert _comparable(two) == _comparable(one)
 
 
 @pytest.mark.skipif(not os.environ.get("CONFORMANCE_SLOW"), reason="slow (three live runs); set CONFORMANCE_SLOW=1")

@@ -1,0 +1,1 @@
+"""The conformance suites: one module per area of the Responses API (run: pytest --pyargs suites)."""
