@@ -28,7 +28,7 @@ def test_summary_comes_back_as_reasoning_items(client, target, created):
     )
 
     summaries = [part.text for item in items(response, "reasoning") for part in item.summary]
-    # "Even when enabled, reasoning summaries are not guaranteed" (azure-facts.md §4.4):
+    # "Even when enabled, reasoning summaries are not guaranteed" (learn.microsoft.com/azure/foundry/openai/how-to/reasoning):
     # the contract is the shape, checked above; the emulator always sends one.
     if target.on_emulator:
         assert summaries and all(text.strip() for text in summaries)

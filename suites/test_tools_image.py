@@ -1,7 +1,7 @@
 """The image generation tool, routed by Azure's image-deployment header.
 
 Seed: responses-image-generate-aoai-v1.py: `tools=[{"type": "image_generation"}]` and the
-header `x-ms-oai-image-generation-deployment: gpt-image-1` on the client (azure-facts §4.6).
+header `x-ms-oai-image-generation-deployment: gpt-image-1` on the client (learn.microsoft.com/azure/foundry/openai/how-to/responses).
 v1-only on Azure: on dated api-versions the verdict is `unsupported`, with the refusal.
 """
 
@@ -64,7 +64,7 @@ def test_image_generation_without_the_deployment_header_is_refused(client, targe
 
 @pytest.mark.feature("tools.image_generation")
 def test_image_generation_stream_is_refused_or_has_no_partial_images(make_client, target, created):
-    # azure-facts §4.6: "Streaming and partial images are not supported in the Azure Responses
+    # learn.microsoft.com/azure/foundry/openai/how-to/responses: "Streaming and partial images are not supported in the Azure Responses
     # tool". A refusal must be a clean 400; a stream, if any, must be conformant.
     client = image_client(make_client, target)
     try:

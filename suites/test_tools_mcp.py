@@ -1,7 +1,7 @@
 """Remote MCP: tools listed and called on a real MCP server, allowed_tools, headers, approvals.
 
 Seed: responses-mcp-aoai-v1.py (`require_approval: "never"`); the approval flow is
-azure-facts §4.8. The emulator and live runs call the suite's own MCP server on loopback
+learn.microsoft.com/azure/foundry/openai/how-to/responses. The emulator and live runs call the suite's own MCP server on loopback
 (conformance/pytest_plugin/fixtures/mcp_server.py), which checks the bearer token sent in the tool's `headers`.
 v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
 """

@@ -1,7 +1,7 @@
 """Probes for tools Azure long refused and then began to offer: web search, code interpreter.
 
 Each test asks for the tool; the verdict says which: `supported` with the tool's output item,
-or `unsupported` with Azure's refusal as evidence (azure-facts §4.10, §4.11).
+or `unsupported` with Azure's refusal as evidence (learn.microsoft.com/azure/foundry/openai/how-to/web-search and learn.microsoft.com/azure/foundry/openai/how-to/responses).
 """
 
 import pytest

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Optional
 
-#: azure-facts.md §4.7: poll while the status is one of these.
+#: learn.microsoft.com/azure/foundry/openai/how-to/responses: poll while the status is one of these.
 PENDING = frozenset({"queued", "in_progress"})
 POLL_AFTER_HEADER = "openai-poll-after-ms"
 

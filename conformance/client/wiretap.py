@@ -11,7 +11,7 @@ test's observer (conformance.pytest_plugin.results.HttpLog), which turns the tes
 A suite that streams reads events its own way; when the service ends the stream with an
 ``error`` event, the test then breaks on something unrelated, and the tap lets
 :mod:`conformance.pytest_plugin.results` see that a transient error event came first, so the verdict
-follows the event's code (azure-facts.md §4.1) and not the symptom. And the report's
+follows the event's code (learn.microsoft.com/azure/foundry/openai/how-to/responses) and not the symptom. And the report's
 wire-shape fingerprint (conformance.client.shapes) records which event types came back.
 
 A stream read only part-way (a reader that leaves to resume later) or cut by a dropped

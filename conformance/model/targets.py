@@ -109,7 +109,7 @@ class ResourceSpec(_Strict):
     """A public image the service can download, for input.image.url (default: PUBLIC_IMAGE_URL)."""
     deployments: list[DeploymentSpec] = Field(min_length=1)
     # Resilience, per resource: the SDK retries 429/5xx/connection errors honouring
-    # retry-after(-ms) (azure-facts.md §6.2) up to max_retries times; timeout is per request.
+    # retry-after(-ms) (learn.microsoft.com/azure/foundry/openai/how-to/quota) up to max_retries times; timeout is per request.
     max_retries: int = Field(default=2, ge=0, le=10)
     timeout: float = Field(default=60.0, gt=0)
     # Background polling (live only; replay never waits): seconds between retrieves and the

@@ -1,7 +1,6 @@
 """A mid-stream ``error`` event as a typed exception, so its verdict follows its code.
 
-The SDK yields a Responses ``{"type": "error", ...}`` event like any other (azure-facts.md
-§4.1: only a top-level ``error`` key makes it raise). Azure documents that a stream "might
+The SDK yields a Responses ``{"type": "error", ...}`` event like any other (learn.microsoft.com/azure/foundry/openai/how-to/responses: only a top-level ``error`` key makes it raise). Azure documents that a stream "might
 return an error event (500, 429, and similar)": those are the service being busy, not a
 broken contract, so :mod:`conformance.outcome.verdicts` maps them to ``inconclusive``.
 """
@@ -11,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
-#: Error-event codes that mean "busy or down", not "wrong" (azure-facts.md §4.1, §6.1).
+#: Error-event codes that mean "busy or down", not "wrong" (learn.microsoft.com/azure/foundry/openai/how-to/responses and learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses).
 TRANSIENT_CODES = frozenset({
     "server_error", "internal_error", "rate_limit_exceeded", "too_many_requests", "429", "500", "502", "503",
     "service_unavailable", "timeout", "overloaded",

@@ -31,12 +31,12 @@ def background_events(response: dict[str, Any]) -> list[Event]:
 def check_allowed(call: Call, req: CreateRequest) -> None:
     """Refusals before any work: the api flavour, and ``store=false``.
 
-    No real body for background on a dated api-version is public (azure-facts.md §1.1 only
+    No real body for background on a dated api-version is public (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle only
     says background is a v1 feature), so it takes the shape of the service's documented
     parameter refusals: ``param`` names the parameter and ``code`` is ``unsupported_parameter``
     (as in github.com/immersive-translate/immersive-translate/issues/2694); clients can tell
     it from a broken request by those two fields, not by the wording. ``store=false``:
-    azure-facts.md §4.7 "requires store=true"; the exact body was not verified, so it is an
+    learn.microsoft.com/azure/foundry/openai/how-to/responses "requires store=true"; the exact body was not verified, so it is an
     OpenAI-style 400 on ``store``.
     """
     if not call.state.profile.feature_enabled("background", call.api.name):
@@ -70,7 +70,7 @@ def _sse(call: Call, job: Job, after: int) -> Reply:
 def resume(call: Call, record: Record) -> Reply:
     """``GET /responses/{id}?stream=true&starting_after=N``.
 
-    azure-facts.md §4.7: resume works only if the original request set ``stream=true``; the
+    learn.microsoft.com/azure/foundry/openai/how-to/responses: resume works only if the original request set ``stream=true``; the
     wording of the refusal is not in the notes.
     """
     job = call.state.jobs.get(record.id)

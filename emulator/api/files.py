@@ -1,8 +1,8 @@
 """Route handlers for ``/files``: upload (multipart), list, retrieve, content, delete.
 
-Azure's files API (azure-facts.md §3): ``/openai/files`` and ``/openai/v1/files``, purpose
-``assistants`` for file search; ids ``assistant-…`` (azure-wire-facts.md). These calls carry
-the ``openai-*`` headers (azure-wire-facts.md "Response headers").
+Azure's files API (learn.microsoft.com/azure/foundry/openai/how-to/responses): ``/openai/files`` and ``/openai/v1/files``, purpose
+``assistants`` for file search; ids ``assistant-…`` (real recorded Azure traffic, docs/sources.md). These calls carry
+the ``openai-*`` headers (real recorded Azure traffic, docs/sources.md).
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
 
 
 def _check_model_params(req: CreateRequest, deployment: Deployment) -> None:
-    """Parameters a deployment's model refuses (azure-facts.md §4.4, §6.1)."""
+    """Parameters a deployment's model refuses (learn.microsoft.com/azure/foundry/openai/how-to/reasoning and learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses)."""
     if deployment.kind == "reasoning":
         for name in ("temperature", "top_p"):
             if name in req.sent:
@@ -55,7 +55,7 @@ def _check_model_params(req: CreateRequest, deployment: Deployment) -> None:
 
 
 def _check_format(req: CreateRequest) -> None:
-    """A strict json_schema must pass strict mode's rules (azure-facts.md §4.3)."""
+    """A strict json_schema must pass strict mode's rules (learn.microsoft.com/azure/foundry/openai/how-to/structured-outputs)."""
     fmt = req.text.get("format") or {}
     if fmt.get("type") == "json_schema" and fmt.get("strict") is True:
         schema.check_strict(str(fmt.get("name")), fmt["schema"])
@@ -164,7 +164,7 @@ async def retrieve(call: Call) -> Reply:
 
 
 async def delete(call: Call) -> Reply:
-    """``DELETE /responses/{id}``: body as in the Azure v1 spec (azure-facts.md §3)."""
+    """``DELETE /responses/{id}``: body as in the Azure v1 spec (learn.microsoft.com/azure/foundry/openai/how-to/responses)."""
     call.meta.openai_meta = True
     record = _stored(call)
     call.store.delete(record.id)

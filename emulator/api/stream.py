@@ -3,7 +3,7 @@
 The JSON path and the stream path share one run, so the streamed deltas always add up to the
 stored response (a client that streams and then retrieves sees the same thing).
 
-Grammar (azure-facts.md §4.1; openai-openapi.json ``ResponseStreamEvent``): ``event: <type>``
+Grammar (learn.microsoft.com/azure/foundry/openai/how-to/responses; openai-openapi.json ``ResponseStreamEvent``): ``event: <type>``
 and ``data: <json>`` per event, ``sequence_number`` from 0 rising by one, no ``[DONE]``::
 
     response.created, response.in_progress,
@@ -12,7 +12,7 @@ and ``data: <json>`` per event, ``sequence_number`` from 0 rising by one, no ``[
         message:   content_part.added, output_text.delta..., output_text.done, content_part.done
     output_item.done, then response.completed (or response.incomplete when max_output_tokens cut it).
 
-Azure extras (azure-wire-facts.md "Extra body fields"): deltas carry ``obfuscation``;
+Azure extras (real recorded Azure traffic, docs/sources.md): deltas carry ``obfuscation``;
 ``content_filters`` is null in every snapshot before the end and only the terminal event carries
 the array on v1.
 """

@@ -1,7 +1,7 @@
 """Route handlers for ``/vector_stores`` (+ ``/files``, ``/file_batches``).
 
-GA on Azure's v1 API and on the dated paths the file-search seed uses (azure-facts.md §3,
-seed-samples.md "File search"). A file batch is ``in_progress`` when created and
+GA on Azure's v1 API and on the dated paths the file-search seed uses (learn.microsoft.com/azure/foundry/openai/how-to/responses,
+the seed's sample scripts (docs/sources.md)). A file batch is ``in_progress`` when created and
 ``completed`` from its first retrieve on, so ``upload_and_poll`` sees both statuses without
 waiting; attached files are indexed at once.
 """

@@ -1,6 +1,6 @@
 """Background mode: a create that returns ``queued`` at once and finishes in an asyncio task.
 
-azure-facts.md §4.7: ``background=true`` returns at once with ``status: queued``; clients poll
+learn.microsoft.com/azure/foundry/openai/how-to/responses: ``background=true`` returns at once with ``status: queued``; clients poll
 ``GET /responses/{id}`` while it is ``queued`` or ``in_progress``; ``POST …/cancel`` is
 idempotent and returns the final object; with ``stream=true`` the events are kept so that
 ``GET /responses/{id}?stream=true&starting_after=N`` resumes the stream; background

@@ -21,7 +21,7 @@ from emulator.state.filedata import StoredFile
 from emulator.wire import errors
 
 MAX_BYTES = 50 * 1024 * 1024
-"""azure-facts.md §4.5: a 50 MB per-request total for file inputs."""
+"""learn.microsoft.com/azure/foundry/openai/how-to/responses: a 50 MB per-request total for file inputs."""
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
 
 

@@ -58,7 +58,7 @@ def _reasoning_echo(req: CreateRequest, deployment: Deployment) -> dict[str, Any
 
 
 def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | None, seed: int) -> model.Completion:
-    """Plain text, or JSON that fits ``text.format`` (azure-facts.md §4.3)."""
+    """Plain text, or JSON that fits ``text.format`` (learn.microsoft.com/azure/foundry/openai/how-to/structured-outputs)."""
     fmt = req.text.get("format") or {}
     latest = next((t.text for t in reversed(conversation) if t.role != "assistant"), "")
     if fmt.get("type") == "json_schema":
@@ -168,7 +168,7 @@ def execute(
         output.extend(step.items)
         conversation = conversation + tool_turns
     if step is not None and step.stop:
-        # The turn ends with tool calls for the client: no message (azure-facts.md §4.2).
+        # The turn ends with tool calls for the client: no message (learn.microsoft.com/azure/foundry/openai/how-to/responses).
         completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
     else:
         from_documents = _document_answer(req, items, documents) if step is None or step.answer is None else None

@@ -1,6 +1,6 @@
 """Structured outputs: strict-mode schema rules, and a deterministic instance of a schema.
 
-Strict rules follow azure-facts.md §4.3 (Azure's structured-outputs doc): every property
+Strict rules follow learn.microsoft.com/azure/foundry/openai/how-to/structured-outputs: every property
 ``required``, ``additionalProperties: false`` on every object, at most 100 properties and 5
 levels of nesting, no ``anyOf`` at the root, ``$defs`` and recursion allowed, and a list of
 keywords strict mode rejects. (OpenAI has since accepted some of those keywords, e.g.

@@ -1,6 +1,6 @@
 """Vision input: every ``input_image`` is really decoded, so a broken image is refused as on Azure.
 
-azure-facts.md §4.5: PNG, JPEG, WebP and non-animated GIF, each under 50 MB, from a data URL
+learn.microsoft.com/azure/foundry/openai/how-to/responses: PNG, JPEG, WebP and non-animated GIF, each under 50 MB, from a data URL
 or an image URL. The data URL's MIME type is not trusted (the seed sends ``image/png`` for a
 JPEG and Azure answers), the bytes decide. URLs are fetched only on loopback: the emulator
 runs without internet access, so any other host is answered as an unreachable URL.
@@ -124,7 +124,7 @@ def _image_parts(items: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str, st
 async def resolve(items: Iterable[dict[str, Any]], files: Mapping[str, Any] | None = None) -> dict[str, ImageInfo]:
     """Decode every image of the request's input, keyed by its ``image_url`` or ``file_id``.
 
-    ``files`` maps file ids to uploaded files (``.data``): azure-facts.md §4.5, an image
+    ``files`` maps file ids to uploaded files (``.data``): learn.microsoft.com/azure/foundry/openai/how-to/responses, an image
     uploaded with purpose ``vision`` is referenced by ``file_id``; an unknown id is a 400."""
     found: dict[str, ImageInfo] = {}
     for kind, ref, param in _image_parts(items):

@@ -122,7 +122,7 @@ def create_app(state: EmulatorState) -> Starlette:
         return JSONResponse(body, status_code=status)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        # Unknown path or method: Azure's gateway 404 (azure-facts.md §6.1).
+        # Unknown path or method: Azure's gateway 404 (learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses).
         meta = ReplyMeta(state.resource_for(request.scope), v1="/openai/v1/" in request.url.path)
         meta.client_request_id = request.headers.get("x-ms-client-request-id")
         return _fail(state, errors.resource_not_found(), meta)

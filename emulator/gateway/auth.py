@@ -1,7 +1,7 @@
 """Authentication: API keys and Entra-style bearer tokens minted by the emulator itself.
 
 Azure OpenAI accepts ``api-key: <key>``, ``Authorization: Bearer <key>`` (the v1 spec's
-second api-key scheme, azure-facts.md §2) and ``Authorization: Bearer <Entra token>``. The
+second api-key scheme, learn.microsoft.com/azure/foundry/openai/how-to/responses) and ``Authorization: Bearer <Entra token>``. The
 emulator plays Entra too: its managed-identity endpoint (:mod:`emulator.gateway.identity`) mints
 HS256 JWTs with a per-process secret, and :meth:`Authenticator.check` verifies signature,
 audience and expiry, so Entra tests exercise a real token round trip.
@@ -20,7 +20,7 @@ import jwt
 from emulator.wire import errors
 COGNITIVE_SERVICES = "https://cognitiveservices.azure.com"
 AI_AZURE = "https://ai.azure.com"
-# azure-facts.md §2: 2025 docs use the cognitiveservices scope, 2026 docs ai.azure.com.
+# learn.microsoft.com/azure/foundry/openai/how-to/responses: 2025 docs use the cognitiveservices scope, 2026 docs ai.azure.com.
 DEFAULT_AUDIENCES = (COGNITIVE_SERVICES, AI_AZURE)
 
 _ALGORITHM = "HS256"

@@ -2,7 +2,7 @@
 
 It exists to test the suite, not the SDK: a run against an emulator with faults must end with
 every hit cell ``supported`` (after a retry) or ``inconclusive`` (with the fault as evidence),
-never ``failed``. Kinds (azure-facts.md §6.1, §6.2, §4.1):
+never ``failed``. Kinds (learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses and learn.microsoft.com/azure/foundry/openai/how-to/quota and learn.microsoft.com/azure/foundry/openai/how-to/responses):
 
 - ``429``: rate limited, with ``retry-after``/``retry-after-ms`` and Azure's ``x-ratelimit-*``;
 - ``500``, ``503``: transient outages (``503`` also says when to retry);
@@ -105,7 +105,7 @@ class Injector:
             exc = errors.service_unavailable()
         else:
             exc = errors.rate_limited(_operation(request), api, seconds)
-            # azure-wire-facts.md "Response headers": Azure's rate-limit header family.
+            # real recorded Azure traffic (docs/sources.md): Azure's rate-limit header family.
             exc.headers.update({
                 "x-ratelimit-remaining-requests": "0",
                 "x-ratelimit-renewalperiod-requests": "60",
@@ -131,7 +131,7 @@ class Injector:
 
 
 def _error_frame(sequence_number: int, code: str) -> bytes:
-    """azure-facts.md §4.1: ``{type:"error", code, message, param, sequence_number}``."""
+    """learn.microsoft.com/azure/foundry/openai/how-to/responses: ``{type:"error", code, message, param, sequence_number}``."""
     message = {
         "server_error": "The server had an error while processing your request. Sorry about that!",
         "rate_limit_exceeded": "Rate limit reached while streaming. Please retry.",

@@ -23,12 +23,12 @@ def _random(n: int) -> str:
 
 
 def file_id() -> str:
-    """azure-wire-facts.md "Extra body fields": Azure file ids are ``assistant-`` + 22 chars."""
+    """real recorded Azure traffic (docs/sources.md): Azure file ids are ``assistant-`` + 22 chars."""
     return "assistant-" + _random(22)
 
 
 def vector_store_id() -> str:
-    """azure-wire-facts.md: Azure vector-store ids are ``vs_`` + 24 alphanumerics."""
+    """real recorded Azure traffic (docs/sources.md): Azure vector-store ids are ``vs_`` + 24 alphanumerics."""
     return "vs_" + _random(24)
 
 

@@ -109,7 +109,7 @@ class Defaults(_Frozen):
 
 
 class Background(_Frozen):
-    """Background mode timing (azure-facts.md §4.7: queued, then in_progress, then done)."""
+    """Background mode timing (learn.microsoft.com/azure/foundry/openai/how-to/responses: queued, then in_progress, then done)."""
 
     # Long enough that a client can cancel mid-flight on a busy machine, short enough for tests.
     queued_ms: int = Field(default=200, ge=0)

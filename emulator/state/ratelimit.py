@@ -1,6 +1,6 @@
 """Per-deployment request and token counters for plausible ``x-ratelimit-*`` headers.
 
-Azure reports limits per deployment and per minute (azure-wire-facts.md "Response headers").
+Azure reports limits per deployment and per minute (real recorded Azure traffic, docs/sources.md).
 The emulator only counts; it never refuses (fault injection will add 429s later).
 """
 

@@ -1,6 +1,6 @@
 """Every error body the emulator sends, in one place, so wording and shape match the service.
 
-Two families exist on the wire (azure-facts.md §6.1, azure-wire-facts.md "Error bodies"):
+Two families exist on the wire (learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses, real recorded Azure traffic (docs/sources.md)):
 Azure's gateway errors ``{"error": {"code", "message"}}`` (routing, api-version, auth,
 deployment), and the OpenAI backend errors ``{"error": {"message", "type", "param", "code"}}``
 (request validation, unknown ids). Handlers raise :class:`ApiError`; the app turns it into a
@@ -38,7 +38,7 @@ def _openai(
 def resource_not_found() -> ApiError:
     """Unknown path, or a dated path with a missing/unknown api-version.
 
-    azure-facts.md §6.1: ``{"error":{"code":"404","message":"Resource not found"}}``
+    learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses: ``{"error":{"code":"404","message":"Resource not found"}}``
     (cherry-studio#8077); §1.3: the legacy path 404s without api-version.
     """
     return _azure(404, "404", "Resource not found")
@@ -47,7 +47,7 @@ def resource_not_found() -> ApiError:
 def responses_api_version_too_old() -> ApiError:
     """A known dated api-version older than Responses, on a Responses path.
 
-    azure-facts.md §1.1 (aider#4029). The code "BadRequest" is as the brief specifies; the
+    learn.microsoft.com/azure/foundry/openai/api-version-lifecycle (aider#4029). The code "BadRequest" is as the brief specifies; the
     notes quote only the message, relayed through LiteLLM.
     """
     return _azure(
@@ -60,14 +60,14 @@ def responses_api_version_too_old() -> ApiError:
 def v1_api_version_not_supported() -> ApiError:
     """A v1 path called with an api-version other than absent/v1/preview.
 
-    azure-facts.md §1.2 (learn.microsoft.com Q&A 2286031). The notes list the exact body for a
+    learn.microsoft.com/azure/foundry/openai/api-version-lifecycle (learn.microsoft.com Q&A 2286031). The notes list the exact body for a
     dated version sent to /openai/v1 as an open question (§10); this is the nearest observed.
     """
     return _azure(400, "BadRequest", "API version not supported")
 
 
 # --- gateway: auth ----------------------------------------------------------------------
-# azure-facts.md §6.1 says the exact 401 text was NOT verified. These are the strings
+# learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses says the exact 401 text was NOT verified. These are the strings
 # commonly reported for Azure OpenAI / Azure API Management.
 
 
@@ -105,14 +105,14 @@ def invalid_token() -> ApiError:
 
 
 def missed_model() -> ApiError:
-    """``model`` absent: azure-wire-facts.md "Error bodies" — no type, code or param."""
+    """``model`` absent: real recorded Azure traffic (docs/sources.md) — no type, code or param."""
     return ApiError(400, {"error": {"message": "Missed model deployment"}})
 
 
 def deployment_not_found() -> ApiError:
     """``model`` names no deployment of this resource.
 
-    azure-facts.md §6.1: the body seen on deployment-scoped paths; the exact v1 Responses body
+    learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses: the body seen on deployment-scoped paths; the exact v1 Responses body
     was not verified.
     """
     return _azure(
@@ -162,7 +162,7 @@ def unknown_parameter(name: str) -> ApiError:
 
 def unsupported_parameter(name: str) -> ApiError:
     """Parameters a model does not accept, e.g. temperature on o-series: the real body in
-    github.com/immersive-translate/immersive-translate/issues/2694 (azure-facts.md §6.1)."""
+    github.com/immersive-translate/immersive-translate/issues/2694 (learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses)."""
     return _openai(400, f"Unsupported parameter: '{name}' is not supported with this model.", name, "unsupported_parameter")
 
 
@@ -219,7 +219,7 @@ def invalid_request(message: str, param: str | None = None, code: str | None = N
 
 
 def invalid_json_schema(name: str, problem: str) -> ApiError:
-    """A ``text.format`` json_schema that strict mode rejects (azure-facts.md §4.3 rules).
+    """A ``text.format`` json_schema that strict mode rejects (learn.microsoft.com/azure/foundry/openai/how-to/structured-outputs rules).
 
     OpenAI's wording and code; Azure relays the backend's body. The notes give no Azure sample.
     """
@@ -230,7 +230,7 @@ def invalid_image(param: str) -> ApiError:
     """An ``input_image`` whose bytes are not a PNG, JPEG, WebP or non-animated GIF.
 
     Not in the notes: OpenAI's "invalid image" wording and an ``invalid_image_format`` code as
-    seen for chat completions; the formats are azure-facts.md §4.5.
+    seen for chat completions; the formats are learn.microsoft.com/azure/foundry/openai/how-to/responses.
     """
     return _openai(
         400,
@@ -254,7 +254,7 @@ def image_url_unreachable(url: str, param: str) -> ApiError:
 def encrypted_reasoning_unsupported() -> ApiError:
     """``include=["reasoning.encrypted_content"]`` on an api-version without it.
 
-    azure-facts.md §1.1: encrypted reasoning items arrived with the v1 API. No real body is
+    learn.microsoft.com/azure/foundry/openai/api-version-lifecycle: encrypted reasoning items arrived with the v1 API. No real body is
     public; this is the shape of the documented ``unsupported_value`` refusals
     (github.com/microsoft/vscode/issues/253673) with ``param: include``, and the message quotes
     the refused value so a client can tell which of the values sent it was.
@@ -286,7 +286,7 @@ def streaming_not_implemented() -> ApiError:
 
 
 def response_not_found(response_id: str) -> ApiError:
-    """azure-wire-facts.md "Error bodies": retrieve after delete (HTTP 404)."""
+    """real recorded Azure traffic (docs/sources.md): retrieve after delete (HTTP 404)."""
     return _openai(404, f"Response with id '{response_id}' not found.")
 
 
@@ -326,7 +326,7 @@ def server_error() -> ApiError:
 def tool_not_supported(tool_type: str, index: int, where: str) -> ApiError:
     """A tool type this api-version or region does not offer.
 
-    Not quoted in the notes: azure-facts.md §4.10 only says web search "isn't part of the
+    Not quoted in the notes: learn.microsoft.com/azure/foundry/openai/how-to/web-search only says web search "isn't part of the
     2025-03-01-preview API", and §1.1 that MCP and image generation are v1-only. No real body
     is public, so it takes the shape of the documented parameter refusals
     (github.com/microsoft/vscode/issues/253673: code ``unsupported_value``, ``param`` naming
@@ -344,7 +344,7 @@ def tool_not_supported(tool_type: str, index: int, where: str) -> ApiError:
 def image_deployment_missing() -> ApiError:
     """The image tool without the ``x-ms-oai-image-generation-deployment`` header.
 
-    azure-facts.md §4.6 documents the header as required but quotes no error; this wording is
+    learn.microsoft.com/azure/foundry/openai/how-to/responses documents the header as required but quotes no error; this wording is
     the emulator's own, modelled on OpenAI's missing-parameter errors and naming the header.
     """
     return _openai(
@@ -412,12 +412,12 @@ def batch_not_found(store_id: str, batch: str) -> ApiError:
 
 
 def invalid_purpose(purpose: object) -> ApiError:
-    """azure-facts.md §3: Azure files accept purpose ``assistants`` and ``vision`` (not ``user_data``)."""
+    """learn.microsoft.com/azure/foundry/openai/how-to/responses: Azure files accept purpose ``assistants`` and ``vision`` (not ``user_data``)."""
     return invalid_value("purpose", purpose, ("assistants", "vision", "batch", "fine-tune"))
 
 
 def image_stream_not_supported() -> ApiError:
-    """``stream=true`` with the image tool: azure-facts.md §4.6 says "Streaming and partial
+    """``stream=true`` with the image tool: learn.microsoft.com/azure/foundry/openai/how-to/responses says "Streaming and partial
     images are not supported in the Azure Responses tool" (use the Images API instead)."""
     return _openai(
         400,
@@ -431,7 +431,7 @@ def image_stream_not_supported() -> ApiError:
 
 
 def rate_limited(operation: str, api: str, retry_after_s: int) -> ApiError:
-    """429 with ``retry-after`` and ``retry-after-ms`` (azure-facts.md §6.2).
+    """429 with ``retry-after`` and ``retry-after-ms`` (learn.microsoft.com/azure/foundry/openai/how-to/quota).
 
     The message is the wording commonly reported for Azure OpenAI 429s; the notes do not quote
     one, so it is not verified.
@@ -447,7 +447,7 @@ def rate_limited(operation: str, api: str, retry_after_s: int) -> ApiError:
 
 
 def service_unavailable() -> ApiError:
-    """503 (azure-facts.md §6.1: "500/503: transient; retry with backoff"); wording not verified."""
+    """503 (learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses: "500/503: transient; retry with backoff"); wording not verified."""
     return _openai(
         503,
         "The service is temporarily unable to process your request. Please try again later.",

@@ -2,7 +2,7 @@
 
 Sources: OpenAI's Response schema (../shared/spec/openai-openapi.json) and Azure's
 AzureResponse (../shared/spec/azure-v1-v1-generated.json), plus the observed Azure extras in
-azure-wire-facts.md. ``output_text`` is deliberately absent: the SDK computes it.
+real recorded Azure traffic (docs/sources.md). ``output_text`` is deliberately absent: the SDK computes it.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def response_object(
         "instructions": request.instructions,
         "max_output_tokens": request.max_output_tokens,
         "max_tool_calls": request.max_tool_calls,
-        # azure-wire-facts.md: Azure echoes the deployment name, not a dated snapshot.
+        # real recorded Azure traffic (docs/sources.md): Azure echoes the deployment name, not a dated snapshot.
         "model": model,
         "output": output,
         "parallel_tool_calls": request.parallel_tool_calls,

@@ -50,7 +50,7 @@ ITEM_TYPES = (
     "custom_tool_call_output",
     "compaction",
 )
-# azure-facts.md §4.14 (openai-3.57.0 ResponseIncludable).
+# learn.microsoft.com/azure/foundry/openai/how-to/responses (openai-3.57.0 ResponseIncludable).
 INCLUDABLE = (
     "file_search_call.results",
     "web_search_call.results",
@@ -61,7 +61,7 @@ INCLUDABLE = (
     "reasoning.encrypted_content",
     "message.output_text.logprobs",
 )
-# azure-facts.md §4.4 (openai 3.57.0 ReasoningEffort).
+# learn.microsoft.com/azure/foundry/openai/how-to/reasoning (openai 3.57.0 ReasoningEffort).
 EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 SUMMARIES = ("auto", "concise", "detailed")
 TOOL_CHOICE_MODES = ("none", "auto", "required")

@@ -1,6 +1,6 @@
 """Encrypted reasoning content: opaque to clients, verifiable by the emulator that issued it.
 
-azure-facts.md §4.4: with ``store=false`` and ``include=["reasoning.encrypted_content"]`` the
+learn.microsoft.com/azure/foundry/openai/how-to/reasoning: with ``store=false`` and ``include=["reasoning.encrypted_content"]`` the
 reasoning item carries ``encrypted_content``, and the client passes the item back in the next
 input. The emulator signs (HMAC-SHA256, a per-process key) rather than encrypts: what matters
 for the contract is that a blob round-trips and a tampered one is refused.

@@ -38,13 +38,13 @@ def resolve(flavour: Flavour, version: str | None, known: ApiVersions, *, respon
     """The request's :class:`Api`, plus a 400 to raise once auth has passed (or None).
 
     Raises the 404 ``Resource not found`` directly for a dated path whose version is absent or
-    unknown (azure-facts.md §1.3, §6.1). ``responses`` says the operation is a Responses one,
+    unknown (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle and learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses). ``responses`` says the operation is a Responses one,
     which needs a Responses-capable dated version (§1.1); other operations (models) accept
     every known dated version.
     """
     api = Api(flavour, version)
     if flavour == "v1":
-        # azure-facts.md §1.2: optional; v1 | preview. Anything else (a dated version,
+        # learn.microsoft.com/azure/foundry/openai/api-version-lifecycle: optional; v1 | preview. Anything else (a dated version,
         # "latest", garbage) -> 400 "API version not supported" (Q&A 2286031).
         if version is None or version in known.v1:
             return api, None

@@ -1,7 +1,7 @@
 """The SDK, configured from the targets file, retries what the emulator throttles or delays.
 
 The suite does not re-implement retries: openai's client retries 429/5xx/timeouts honouring
-``retry-after-ms`` (azure-facts.md §6.2). These tests pin that the settings reach it and that
+``retry-after-ms`` (learn.microsoft.com/azure/foundry/openai/how-to/quota). These tests pin that the settings reach it and that
 what remains after the retries is ``inconclusive``.
 """
 

@@ -23,7 +23,7 @@ def test_supported_formats_are_decoded(client, fmt):
 
 
 def test_the_bytes_decide_not_the_mime_type(client):
-    # The seed sends a JPEG labelled image/png; Azure answers it (seed-samples.md §3).
+    # The seed sends a JPEG labelled image/png; Azure answers it (the seed's sample scripts, docs/sources.md).
     r = _ask(client, data_url("JPEG", mime="image/png"))
     assert "JPEG image" in text_of(r.json())
 

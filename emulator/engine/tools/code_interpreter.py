@@ -12,7 +12,7 @@ that fits (documented here because tests and users rely on it):
 When the message asks to save or write a file (the words "file", "save" or "csv"), the
 program also writes its result to ``result.txt`` (``result.csv`` for "csv"); files the run
 creates in the container are cited with ``container_file_citation`` annotations, as Azure
-cites generated files (azure-facts.md §4.11). The code runs in :mod:`.sandbox`.
+cites generated files (learn.microsoft.com/azure/foundry/openai/how-to/responses). The code runs in :mod:`.sandbox`.
 
 Containers (``container: {"type": "auto"}`` or an explicit ``cntr_…`` id of one this
 resource made) are directories that keep their files between calls, like the service's

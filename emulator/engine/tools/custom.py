@@ -1,7 +1,7 @@
 """Custom (free-form) tools: ``{type: custom, name, description, format}`` and their calls.
 
 The model sends a ``custom_tool_call`` whose ``input`` is free text, not JSON arguments
-(OpenAI API reference, CustomToolCall; azure-facts.md §4.2: Azure's reasoning doc lists the
+(OpenAI API reference, CustomToolCall; learn.microsoft.com/azure/foundry/openai/how-to/responses: Azure's reasoning doc lists the
 custom tool type and lark grammars for GPT-5 models). The emulator calls a custom tool when
 ``tool_choice`` forces it (``{type: custom, name}``, ``required``) or the message mentions a
 word of its name; the input is the first fenced code block or quoted string of the message,

@@ -1,10 +1,10 @@
 """Stream events of tool output items, between their ``output_item.added`` and ``.done``.
 
-The grammar is OpenAI's (openai-openapi.json ``ResponseStreamEvent``; azure-facts.md §4.1
+The grammar is OpenAI's (openai-openapi.json ``ResponseStreamEvent``; learn.microsoft.com/azure/foundry/openai/how-to/responses
 lists ``response.mcp_call.*``, ``response.mcp_call_arguments.delta/done`` and
 ``response.mcp_list_tools.*``): function call arguments stream as deltas; hosted tools
 report ``in_progress`` -> their working phase -> ``completed`` (or ``failed``). Azure sends no
-``partial_image`` events (azure-facts.md §4.6: partial images are not supported).
+``partial_image`` events (learn.microsoft.com/azure/foundry/openai/how-to/responses: partial images are not supported).
 """
 
 from __future__ import annotations

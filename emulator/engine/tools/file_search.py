@@ -1,6 +1,6 @@
 """The file_search tool: BM25 over the vector stores a tool names, with citations.
 
-OpenAI's shapes (azure-facts.md §4.9): a ``file_search_call`` item with ``queries`` and,
+OpenAI's shapes (learn.microsoft.com/azure/foundry/openai/how-to/responses): a ``file_search_call`` item with ``queries`` and,
 when ``include=["file_search_call.results"]``, ``results`` ({file_id, filename, score,
 text, attributes}); the answer's ``output_text`` carries ``file_citation`` annotations
 ({file_id, filename, index}).

@@ -1,6 +1,6 @@
 """Function tools: which functions the "model" calls, and the function_call items it emits.
 
-Azure and OpenAI share this shape (azure-facts.md §4.2): the flat tool
+Azure and OpenAI share this shape (learn.microsoft.com/azure/foundry/openai/how-to/responses): the flat tool
 ``{type: function, name, description, parameters, strict}`` and output items
 ``{type: function_call, id: fc_…, call_id: call_…, name, arguments}``. The model calls a
 function when the latest input is a user message and either ``tool_choice`` forces it or the

@@ -1,6 +1,6 @@
 """Which tool types a request may use, decided by the profile per api-version and region.
 
-Azure added tools over time (azure-facts.md §1.1: MCP and image generation come with the v1
+Azure added tools over time (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle: MCP and image generation come with the v1
 API; §4.10/§4.11: web search and code interpreter were long refused). The profile's
 ``[features]`` and ``[feature_regions]`` tables hold those facts as data.
 """

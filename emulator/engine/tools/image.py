@@ -1,7 +1,7 @@
 """The image generation tool: real, deterministic image bytes for an ``image_generation_call``.
 
 Azure routes the tool to the gpt-image deployment named in the
-``x-ms-oai-image-generation-deployment`` header (azure-facts.md §4.6). The emulator draws
+``x-ms-oai-image-generation-deployment`` header (learn.microsoft.com/azure/foundry/openai/how-to/responses). The emulator draws
 a few flat shapes whose colours derive from the prompt, so the same prompt gives the same
 image, and flat colours keep the base64 small in cassettes.
 """

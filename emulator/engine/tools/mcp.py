@@ -1,6 +1,6 @@
 """The remote MCP tool: the emulator is a real MCP client of the tool's ``server_url``.
 
-Shapes from azure-facts.md §4.8: ``mcp_list_tools`` (once per conversation and server),
+Shapes from learn.microsoft.com/azure/foundry/openai/how-to/responses: ``mcp_list_tools`` (once per conversation and server),
 ``mcp_call`` with the server's real output, and the approval flow
 (``mcp_approval_request`` -> ``mcp_approval_response`` via ``previous_response_id``).
 ``require_approval`` defaults to requiring approval. The tool's ``headers`` (e.g.

@@ -5,7 +5,7 @@ a text. Each question in the user message (sentences ending in ``?``; else the w
 is one search: one ``web_search_call`` whose ``action`` is ``{type: search, query}`` (plus
 ``sources`` when ``include=["web_search_call.action.sources"]``), ranked with the same BM25
 as file search. The answer quotes the best document per search and cites it with a
-``url_citation`` annotation whose indices span the quoted text (azure-facts.md §4.10: output
+``url_citation`` annotation whose indices span the quoted text (learn.microsoft.com/azure/foundry/openai/how-to/web-search: output
 is ``web_search_call`` items plus ``url_citation`` annotations). ``filters.allowed_domains``
 keeps only documents on those hosts (or their subdomains).
 """
