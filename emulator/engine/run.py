@@ -102,6 +102,89 @@ def _document_answer(
     return docs.answer(asked[-1] if asked else "", documents.values())
 
 
+@dataclass
+class _Prompt:
+    """What the model reads for one create: the conversation and what its tokens cost."""
+
+    items: list[dict[str, Any]]
+    new_turns: list[model.Turn]
+    conversation: list[model.Turn]
+    prior_tokens: int
+    new_tokens: int
+    input_tokens: int
+    cached_tokens: int
+
+
+def _prompt(req: CreateRequest, deployment: Deployment, parent: Record | None, images: Mapping[str, ImageInfo] | None,
+            cache: PromptCache | None, context_limit: int | None,
+            documents: Mapping[str, docs.Document] | None) -> _Prompt:
+    """The conversation (truncated with ``truncation: auto``), its token counts and cache hits;
+    a turn past the model's context window is refused here."""
+    items = normalize_input(req.input)
+    new_turns = turns_of(items, images, documents)
+    history = parent.history() if parent is not None else []
+    new_tokens = sum(model.turn_tokens(t) for t in new_turns)
+    prior_tokens = parent.chain_tokens if parent is not None else 0
+    instructions_tokens = model.count_tokens(req.instructions) if req.instructions else 0
+    if req.truncation == "auto" and context_limit is not None and prior_tokens + new_tokens + instructions_tokens >= context_limit:
+        history = _truncated_history(history, context_limit - new_tokens - instructions_tokens - 1)
+        prior_tokens = sum(model.turn_tokens(t) for t in history)
+    conversation = history + new_turns
+    input_tokens = prior_tokens + new_tokens + instructions_tokens
+    cached_tokens = 0
+    if cache is not None:
+        cached_tokens = min(cache.lookup_and_add(req.prompt_cache_key, prompt_tokens(req.instructions, conversation)),
+                            input_tokens)
+    context.check_window(input_tokens, deployment.context_window)
+    return _Prompt(items, new_turns, conversation, prior_tokens, new_tokens, input_tokens, cached_tokens)
+
+
+def _reason(req: CreateRequest, deployment: Deployment, api: Api, profile: Profile, conversation: list[model.Turn],
+            seed: int, reasoning: dict[str, Any], budget: int | None) -> tuple[list[dict[str, Any]], int, int | None]:
+    """A reasoning model's reasoning item (if any), the tokens it spent and the budget left."""
+    if deployment.kind != "reasoning":
+        return [], 0, budget
+    reasoning_tokens = REASONING_TOKENS.get(reasoning["effort"], REASONING_TOKENS[DEFAULT_EFFORT])
+    if budget is not None:
+        reasoning_tokens = min(reasoning_tokens, budget // 2)
+        budget -= reasoning_tokens
+    summary = None
+    if (
+        reasoning["summary"] is not None
+        and "reasoning_summary" in deployment.capabilities
+        and profile.feature_enabled("reasoning_summary", api.name)
+    ):
+        summary = model.summarize(conversation, seed, reasoning["summary"])
+    sealed_content = None
+    if ENCRYPTED in req.include:
+        sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
+    if reasoning["effort"] == "none":  # effort none: the model does not reason at all
+        return [], reasoning_tokens, budget
+    return [objects.reasoning_item(summary, sealed_content)], reasoning_tokens, budget
+
+
+def _answer(req: CreateRequest, prompt: _Prompt, conversation: list[model.Turn], step: ToolStep | None,
+            budget: int | None, seed: int, profile: Profile,
+            documents: Mapping[str, docs.Document] | None) -> tuple[model.Completion, dict[str, Any], "content_filter.Hit | None"]:
+    """The message the model answers with, and whether the output filter blocked it."""
+    from_documents = _document_answer(req, prompt.items, documents) if step is None or step.answer is None else None
+    if step is not None and step.answer is not None:
+        completion = model.truncate(step.answer, budget)
+    elif from_documents is not None:
+        completion = model.truncate(from_documents, budget)
+    else:
+        completion = _complete(req, conversation, budget, seed)
+    notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
+    blocked = content_filter.output_hit(profile.content_filter, content_filter.prompt_texts(prompt.new_turns, req.instructions))
+    if blocked is not None:
+        # The output filter stops the answer: no text (and, in execute, usage all zeros).
+        completion, notes = model.Completion("", 0, True), []
+    message = objects.message_item(completion.text, complete=not completion.truncated, annotations=notes)
+    if LOGPROBS in req.include:
+        message["content"][0]["logprobs"] = logprobs_for(completion.text, req.top_logprobs or 0)
+    return completion, message, blocked
+
+
 def execute(
     req: CreateRequest,
     *,
@@ -122,103 +205,45 @@ def execute(
     ``documents`` are the request's ``input_file`` parts, read: their text joins the turn
     and, when no tool answered, the answer comes from them."""
     created = int(time.time() if now is None else now)  # integer seconds: docs/azure-wire-details.md
-    items = normalize_input(req.input)
-    new_turns = turns_of(items, images, documents)
-    history = parent.history() if parent is not None else []
-
-    new_tokens = sum(model.turn_tokens(t) for t in new_turns)
-    prior_tokens = parent.chain_tokens if parent is not None else 0
-    instructions_tokens = model.count_tokens(req.instructions) if req.instructions else 0
-    if req.truncation == "auto" and context_limit is not None and prior_tokens + new_tokens + instructions_tokens >= context_limit:
-        history = _truncated_history(history, context_limit - new_tokens - instructions_tokens - 1)
-        prior_tokens = sum(model.turn_tokens(t) for t in history)
-    conversation = history + new_turns
-    input_tokens = prior_tokens + new_tokens + instructions_tokens
-    cached_tokens = 0
-    if cache is not None:
-        cached_tokens = min(cache.lookup_and_add(req.prompt_cache_key, prompt_tokens(req.instructions, conversation)),
-                            input_tokens)
-    context.check_window(input_tokens, deployment.context_window)
-
+    prompt = _prompt(req, deployment, parent, images, cache, context_limit, documents)
     reasoning = _reasoning_echo(req, deployment)
-    output: list[dict[str, Any]] = []
-    reasoning_tokens = 0
     budget = context.output_budget(req.max_output_tokens, deployment.max_output_tokens)
-    if deployment.kind == "reasoning":
-        reasoning_tokens = REASONING_TOKENS.get(reasoning["effort"], REASONING_TOKENS[DEFAULT_EFFORT])
-        if budget is not None:
-            reasoning_tokens = min(reasoning_tokens, budget // 2)
-            budget -= reasoning_tokens
-        summary = None
-        if (
-            reasoning["summary"] is not None
-            and "reasoning_summary" in deployment.capabilities
-            and profile.feature_enabled("reasoning_summary", api.name)
-        ):
-            summary = model.summarize(conversation, seed, reasoning["summary"])
-        sealed_content = None
-        if ENCRYPTED in req.include:
-            sealed_content = sealed.seal({"effort": reasoning["effort"], "summary": summary or []})
-        if reasoning["effort"] != "none":  # effort none: the model does not reason at all
-            output.append(objects.reasoning_item(summary, sealed_content))
-
-    blocked: content_filter.Hit | None = None
+    output, reasoning_tokens, budget = _reason(req, deployment, api, profile, prompt.conversation, seed, reasoning, budget)
+    input_tokens, cached_tokens = prompt.input_tokens, prompt.cached_tokens
     tool_turns = step.turns if step is not None else []
-    if step is not None:
-        output.extend(step.items)
-        conversation = conversation + tool_turns
+    conversation = prompt.conversation + tool_turns
+    output.extend(step.items if step is not None else [])
+    blocked: content_filter.Hit | None = None
     if step is not None and step.stop:
         # The turn ends with tool calls for the client: no message (learn.microsoft.com/azure/foundry/openai/how-to/responses).
         completion = model.Completion("", sum(model.count_tokens(t.text) for t in tool_turns), False)
     else:
-        from_documents = _document_answer(req, items, documents) if step is None or step.answer is None else None
-        if step is not None and step.answer is not None:
-            completion = model.truncate(step.answer, budget)
-        elif from_documents is not None:
-            completion = model.truncate(from_documents, budget)
-        else:
-            completion = _complete(req, conversation, budget, seed)
-        notes = [a for a in (step.annotations if step else []) if a.get("index", a.get("end_index", 0)) <= len(completion.text)]
-        blocked = content_filter.output_hit(profile.content_filter, content_filter.prompt_texts(new_turns, req.instructions))
+        completion, message, blocked = _answer(req, prompt, conversation, step, budget, seed, profile, documents)
         if blocked is not None:
-            # The output filter stops the answer: no text, and usage all zeros (content_filter.py).
-            completion = model.Completion("", 0, True)
-            input_tokens = reasoning_tokens = cached_tokens = 0
-            notes = []
-        message = objects.message_item(completion.text, complete=not completion.truncated, annotations=notes)
-        if LOGPROBS in req.include:
-            message["content"][0]["logprobs"] = logprobs_for(completion.text, req.top_logprobs or 0)
+            input_tokens = reasoning_tokens = cached_tokens = 0  # a filtered answer bills nothing
         output.append(message)
     if compaction.over_threshold(req.context_management, input_tokens):
         # Server-side compaction (context_management): the conversation so far, as one opaque
         # item ahead of the answer, which a stateless client sends back instead of the history.
         # It stands for the whole conversation: a client may drop every item before it.
         output.insert(0, compaction.compaction_item(conversation))
-    status = "incomplete" if completion.truncated else "completed"
     reason = None if not completion.truncated else "content_filter" if blocked is not None else "max_output_tokens"
-
-    prompt_chars = sum(len(t.text) for t in conversation) + len(req.instructions or "")
     response = objects.response_object(
         response_id=response_id(),
         created_at=created,
         completed_at=None if completion.truncated else created,
-        status=status,
+        status="incomplete" if completion.truncated else "completed",
         model=deployment.name,
         output=output,
         usage_=objects.usage(input_tokens, completion.tokens + reasoning_tokens, reasoning_tokens, cached_tokens),
-        filters=objects.content_filters(api.is_v1, prompt_chars, len(completion.text),
-                                        blocked.category if blocked is not None else None),
+        filters=objects.content_filters(api.is_v1, sum(len(t.text) for t in conversation) + len(req.instructions or ""),
+                                        len(completion.text), blocked.category if blocked is not None else None),
         incomplete_reason=reason,
         reasoning=reasoning,
         request=req,
     )
-    own_turns = (*new_turns, *tool_turns, *([model.Turn("assistant", completion.text)] if completion.text else []))
-    record = Record(
-        response=response,
-        input_items=items,
-        turns=own_turns,
-        chain_tokens=prior_tokens + new_tokens + completion.tokens,
-        parent=parent,
-        deployment=deployment.name,
-    )
+    own_turns = (*prompt.new_turns, *tool_turns, *([model.Turn("assistant", completion.text)] if completion.text else []))
+    record = Record(response=response, input_items=prompt.items, turns=own_turns,
+                    chain_tokens=prompt.prior_tokens + prompt.new_tokens + completion.tokens,
+                    parent=parent, deployment=deployment.name)
     return Run(response=response, record=record, text=completion.text)
