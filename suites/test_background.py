@@ -3,7 +3,7 @@
 Seed: responses-background-aoai-v1.py (create with background=True, then retrieve every 2 s
 while the status is queued or in_progress). learn.microsoft.com/azure/foundry/openai/how-to/responses: background requires
 store=true, cancel is idempotent and returns the final object, and a background stream is
-resumed with GET /responses/{id}?stream=true&starting_after=N. v1 only (§1.1): on dated
+resumed with GET /responses/{id}?stream=true&starting_after=N. v1 only (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle): on dated
 api-versions the refusal is the verdict `unsupported`.
 """
 

@@ -3,7 +3,7 @@
 Seed: responses-mcp-aoai-v1.py (`require_approval: "never"`); the approval flow is
 learn.microsoft.com/azure/foundry/openai/how-to/responses. The emulator and live runs call the suite's own MCP server on loopback
 (conformance/pytest_plugin/fixtures/mcp_server.py), which checks the bearer token sent in the tool's `headers`.
-v1-only on Azure (§1.1): on dated api-versions the verdict is `unsupported`.
+v1-only on Azure (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle): on dated api-versions the verdict is `unsupported`.
 """
 
 import openai

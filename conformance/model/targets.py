@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -392,62 +392,59 @@ def _format_error(path: Path, error: ValidationError, data: object = None) -> st
     return "\n".join(lines)
 
 
+def _target(resource: ResourceSpec, deployment: Any, block: Any, api_value: str, auth: str,
+            defaults: Any) -> Target:
+    """One cell of a matrix block: a resource, deployment, api and auth made a Target."""
+    api, query = parse_api(api_value)
+    assert resource.endpoint is not None
+    return Target(
+        resource=resource.name,
+        provider=resource.provider,
+        endpoint=resource.endpoint,
+        region=resource.region or DEFAULT_REGIONS[resource.provider],
+        api=api,
+        api_version_query=query,
+        auth=auth,
+        deployment=deployment.name,
+        model=deployment.model,
+        model_version=deployment.version,
+        capabilities=frozenset(deployment.capabilities),
+        image_deployment=resource.image_deployment,
+        key_env=resource.key_env or _default_key_env(resource, defaults),
+        entra_scope=resource.entra_scope or _default_scope(resource, defaults),
+        features=tuple(block.features),
+        mcp_server_url=resource.mcp_server_url,
+        max_retries=resource.max_retries,
+        timeout=resource.timeout,
+        poll_interval=resource.poll_interval,
+        poll_timeout=resource.poll_timeout,
+        image_url=resource.image_url,
+    )
+
+
 def _expand(path: Path, spec: TargetsFile) -> list[Target]:
+    """Every matrix block as its targets; every inconsistency reported at once, one line each."""
     resources = {r.name: r for r in spec.resources}
     targets: list[Target] = []
-    problems: list[str] = []  # every inconsistency at once, one line each
+    problems: list[str] = []
     for index, block in enumerate(spec.matrix):
         where = f"{path}: matrix[{index}]"
         resource = resources.get(block.resource)
         if resource is None:
-            problems.append(
-                f"{where}.resource: no resource named {block.resource!r}; "
-                f"known: {', '.join(sorted(resources))}"
-            )
+            problems.append(f"{where}.resource: no resource named {block.resource!r}; "
+                            f"known: {', '.join(sorted(resources))}")
             continue
-        for pattern in block.features:
-            problem = pattern_problem(pattern)
-            if problem:
-                problems.append(f"{where}.features: {problem}")
+        problems.extend(f"{where}.features: {problem}" for problem in map(pattern_problem, block.features) if problem)
         deployments = {d.name: d for d in resource.deployments}
         for deployment_name in block.deployment:
             deployment = deployments.get(deployment_name)
             if deployment is None:
-                problems.append(
-                    f"{where}.deployment: resource {resource.name!r} has no deployment "
-                    f"{deployment_name!r}; known: {', '.join(sorted(deployments))}"
-                )
+                problems.append(f"{where}.deployment: resource {resource.name!r} has no deployment "
+                                f"{deployment_name!r}; known: {', '.join(sorted(deployments))}")
                 continue
             problems.extend(f"{where}: {p}" for p in _kind_problems(resource, block))
-            for api_value in block.api:
-                api, query = parse_api(api_value)
-                for auth in block.auth:
-                    assert resource.endpoint is not None
-                    targets.append(
-                        Target(
-                            resource=resource.name,
-                            provider=resource.provider,
-                            endpoint=resource.endpoint,
-                            region=resource.region or DEFAULT_REGIONS[resource.provider],
-                            api=api,
-                            api_version_query=query,
-                            auth=auth,
-                            deployment=deployment.name,
-                            model=deployment.model,
-                            model_version=deployment.version,
-                            capabilities=frozenset(deployment.capabilities),
-                            image_deployment=resource.image_deployment,
-                            key_env=resource.key_env or _default_key_env(resource, spec.defaults),
-                            entra_scope=resource.entra_scope or _default_scope(resource, spec.defaults),
-                            features=tuple(block.features),
-                            mcp_server_url=resource.mcp_server_url,
-                            max_retries=resource.max_retries,
-                            timeout=resource.timeout,
-                            poll_interval=resource.poll_interval,
-                            poll_timeout=resource.poll_timeout,
-                            image_url=resource.image_url,
-                        )
-                    )
+            targets += [_target(resource, deployment, block, api_value, auth, spec.defaults)
+                        for api_value in block.api for auth in block.auth]
     if problems:
         raise TargetsError("\n".join(problems))
     return _merge_duplicates(path, targets)

@@ -89,7 +89,7 @@ def resume(call: Call, record: Record) -> Reply:
 
 
 async def cancel(call: Call) -> Reply:
-    """``POST /responses/{id}/cancel``: idempotent, returns the final object (§4.7).
+    """``POST /responses/{id}/cancel``: idempotent, returns the final object (learn.microsoft.com/azure/foundry/openai/how-to/responses).
 
     Cancelling a response that was not created with ``background=true`` is refused; the
     wording is not in the notes.

@@ -39,7 +39,7 @@ def resource_not_found() -> ApiError:
     """Unknown path, or a dated path with a missing/unknown api-version.
 
     learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses: ``{"error":{"code":"404","message":"Resource not found"}}``
-    (cherry-studio#8077); §1.3: the legacy path 404s without api-version.
+    (cherry-studio#8077); the legacy path 404s without api-version.
     """
     return _azure(404, "404", "Resource not found")
 
@@ -61,7 +61,7 @@ def v1_api_version_not_supported() -> ApiError:
     """A v1 path called with an api-version other than absent/v1/preview.
 
     learn.microsoft.com/azure/foundry/openai/api-version-lifecycle (learn.microsoft.com Q&A 2286031). The notes list the exact body for a
-    dated version sent to /openai/v1 as an open question (§10); this is the nearest observed.
+    dated version sent to /openai/v1 as an open question; this is the nearest observed.
     """
     return _azure(400, "BadRequest", "API version not supported")
 
@@ -327,7 +327,7 @@ def tool_not_supported(tool_type: str, index: int, where: str) -> ApiError:
     """A tool type this api-version or region does not offer.
 
     Not quoted in the notes: learn.microsoft.com/azure/foundry/openai/how-to/web-search only says web search "isn't part of the
-    2025-03-01-preview API", and §1.1 that MCP and image generation are v1-only. No real body
+    2025-03-01-preview API", and the lifecycle page that MCP and image generation are v1-only. No real body
     is public, so it takes the shape of the documented parameter refusals
     (github.com/microsoft/vscode/issues/253673: code ``unsupported_value``, ``param`` naming
     what was refused): ``param`` points at ``tools[N].type``, which a client resolves to the

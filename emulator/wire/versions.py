@@ -39,7 +39,7 @@ def resolve(flavour: Flavour, version: str | None, known: ApiVersions, *, respon
 
     Raises the 404 ``Resource not found`` directly for a dated path whose version is absent or
     unknown (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle and learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/responses). ``responses`` says the operation is a Responses one,
-    which needs a Responses-capable dated version (§1.1); other operations (models) accept
+    which needs a Responses-capable dated version (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle); other operations (models) accept
     every known dated version.
     """
     api = Api(flavour, version)

@@ -46,7 +46,7 @@ def _unsupported_parameter(name, code="unsupported_parameter", param="same"):
 def test_every_rule_cites_a_public_source_not_a_file_of_notes():
     for rule in UNSUPPORTED_RULES:
         assert rule.source.startswith("https://"), rule
-        assert "learn.microsoft.com/azure/foundry/openai/how-to/responses" not in rule.source and "§" not in rule.source, rule
+        assert "azure-facts" not in rule.source and "§" not in rule.source, rule
 
 
 @pytest.mark.parametrize("index", range(len(UNSUPPORTED_RULES)), ids=[r.source.rsplit("/", 2)[-2] for r in UNSUPPORTED_RULES])

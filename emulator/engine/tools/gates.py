@@ -1,7 +1,7 @@
 """Which tool types a request may use, decided by the profile per api-version and region.
 
 Azure added tools over time (learn.microsoft.com/azure/foundry/openai/api-version-lifecycle: MCP and image generation come with the v1
-API; §4.10/§4.11: web search and code interpreter were long refused). The profile's
+API; web search and code interpreter were long refused: learn.microsoft.com/azure/foundry/openai/how-to/web-search). The profile's
 ``[features]`` and ``[feature_regions]`` tables hold those facts as data.
 """
 
