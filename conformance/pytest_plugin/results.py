@@ -109,39 +109,7 @@ class Results:
         # reads none: the committed file beside it is not what the run saw.
         used = self.recording or (not self.live and cassette.exists())
         evidence = Evidence(test_ids=[item.nodeid], cassettes=[_relative(cassette, self.root)] if used else [])
-        verdict: Verdict
-        broken = _wire_break(item, call, report)
-        if broken is not None:
-            # The service broke the contract on the wire: whatever the test made of it
-            # (passed, or an error event it read as transient), the cell is failed.
-            verdict, evidence.detail = Verdict.FAILED, broken.splitlines()[1].strip()[:500]
-            report.outcome, report.longrepr = "failed", f"{item.nodeid}: {broken}"
-            if hasattr(report, "wasxfail"):
-                del report.wasxfail
-        elif report.skipped and not hasattr(report, "wasxfail"):
-            sdk_reason = item.stash.get(SDK_SKIP, None)
-            verdict = Verdict.UNSUPPORTED if sdk_reason else Verdict.SKIPPED
-            evidence.by = "sdk" if sdk_reason else None
-            evidence.detail = sdk_reason or _skip_reason(report)
-        elif report.passed:
-            verdict = Verdict.SUPPORTED
-        elif call.excinfo is not None:
-            exc = call.excinfo.value
-            mismatch = _replay_mismatch(exc)
-            if mismatch is not None:
-                verdict, evidence.detail = Verdict.FAILED, "replay: the request matches no recorded one"
-                report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
-            else:
-                verdict, found = from_exception(exc, feature_id)
-                seen = item.stash.get(HTTP_LOG, None)
-                if verdict is Verdict.FAILED and seen is not None and seen.stream_error is not None:
-                    # The stream ended with an error event first: that, not the symptom, decides.
-                    verdict, found = from_exception(StreamErrorEvent(seen.stream_error), feature_id)
-                found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
-                evidence = found
-                _rewrite(report, verdict, evidence, item)
-        else:
-            verdict, evidence.detail = Verdict.FAILED, "failed without an exception"
+        verdict, evidence = _decide(item, call, report, feature_id, evidence)
         log = item.stash.get(HTTP_LOG, None)
         if log is not None and evidence.status is None:
             evidence.status = log.last_status
@@ -155,6 +123,46 @@ class Results:
         if is_worker(item.config):
             attach(report, self.items[-1], bodies=bool(item.config.getoption("--openapi", default=None)))
         return report
+
+
+def _decide(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, feature_id: str,
+            evidence: Evidence) -> tuple[Verdict, Evidence]:
+    """The verdict of one failed, skipped or passed phase, with its evidence; rewrites the
+    report to match (a wire break fails it, a refusal becomes xfailed, unreliability skipped)."""
+    verdict: Verdict
+    broken = _wire_break(item, call, report)
+    if broken is not None:
+        # The service broke the contract on the wire: whatever the test made of it
+        # (passed, or an error event it read as transient), the cell is failed.
+        verdict, evidence.detail = Verdict.FAILED, broken.splitlines()[1].strip()[:500]
+        report.outcome, report.longrepr = "failed", f"{item.nodeid}: {broken}"
+        if hasattr(report, "wasxfail"):
+            del report.wasxfail
+    elif report.skipped and not hasattr(report, "wasxfail"):
+        sdk_reason = item.stash.get(SDK_SKIP, None)
+        verdict = Verdict.UNSUPPORTED if sdk_reason else Verdict.SKIPPED
+        evidence.by = "sdk" if sdk_reason else None
+        evidence.detail = sdk_reason or _skip_reason(report)
+    elif report.passed:
+        verdict = Verdict.SUPPORTED
+    elif call.excinfo is not None:
+        exc = call.excinfo.value
+        mismatch = _replay_mismatch(exc)
+        if mismatch is not None:
+            verdict, evidence.detail = Verdict.FAILED, "replay: the request matches no recorded one"
+            report.longrepr = f"{item.nodeid}: the request matches no recorded request in the cassette\n{_mismatch_text(mismatch)}\nRe-record it with: pytest --live --record-mode=rewrite '{item.nodeid}'"
+        else:
+            verdict, found = from_exception(exc, feature_id)
+            seen = item.stash.get(HTTP_LOG, None)
+            if verdict is Verdict.FAILED and seen is not None and seen.stream_error is not None:
+                # The stream ended with an error event first: that, not the symptom, decides.
+                verdict, found = from_exception(StreamErrorEvent(seen.stream_error), feature_id)
+            found.test_ids, found.cassettes = evidence.test_ids, evidence.cassettes
+            evidence = found
+            _rewrite(report, verdict, evidence, item)
+    else:
+        verdict, evidence.detail = Verdict.FAILED, "failed without an exception"
+    return verdict, evidence
 
 
 def _wire_break(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> Optional[str]:
