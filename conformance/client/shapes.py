@@ -66,6 +66,6 @@ class ShapeLog:
     def snapshot(self) -> ShapeLog:
         """A copy as of now: a test's result keeps what its call saw, not the teardown's
         cleanup exchanges that follow (a worker ships its result before teardown, too)."""
-        return ShapeLog(set(self.fields), set(self.events), list(self.bodies))
+        return ShapeLog(set(self.fields), set(self.events), list(self.bodies), set(self.error_fields))
 
 

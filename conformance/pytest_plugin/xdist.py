@@ -37,13 +37,15 @@ def _shape_payload(shape: Optional[ShapeLog], bodies: bool) -> Optional[dict[str
     the controller will check them (``--openapi``), since they can be large."""
     if shape is None:
         return None
-    return {"fields": sorted(shape.fields), "events": sorted(shape.events), "bodies": shape.bodies if bodies else []}
+    return {"fields": sorted(shape.fields), "events": sorted(shape.events), "bodies": shape.bodies if bodies else [],
+            "error_fields": sorted(shape.error_fields)}
 
 
 def _shape_of(data: Optional[dict[str, Any]]) -> Optional[ShapeLog]:
     if data is None:
         return None
-    return ShapeLog(fields=set(data["fields"]), events=set(data["events"]), bodies=list(data["bodies"]))
+    return ShapeLog(fields=set(data["fields"]), events=set(data["events"]), bodies=list(data["bodies"]),
+                    error_fields=set(data.get("error_fields", ())))
 
 
 def attach(report: pytest.TestReport, result: TestResult, *, bodies: bool = False) -> None:
