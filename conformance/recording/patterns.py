@@ -64,8 +64,6 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("entra-client-secret", re.compile(rb"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}"), b"<CLIENT_SECRET>"),
     # Storage account keys in connection strings.
     SecretPattern("storage-key", re.compile(rb"(?i)(AccountKey=)(?!REDACTED)[A-Za-z0-9+/]+={0,2}"), rb"\1REDACTED"),
-    # OpenAI API keys: sk-, sk-proj-, sk-svcacct-, sk-admin- and a long random tail.
-    SecretPattern("openai-key", re.compile(rb"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), b"<API_KEY>"),
     # Classic Azure keys: 32 hex characters standing alone (not part of an id like resp_<hex>).
     SecretPattern("hex-key", re.compile(rb"(?:(?<![A-Za-z0-9_-])|" + _ESC + rb")[0-9a-fA-F]{32}(?![A-Za-z0-9_-])"), b"<API_KEY>"),
     # Subscription ids in ARM paths (also URL-encoded) and labelled ones (`"subscriptionId": "…"`).

@@ -25,6 +25,8 @@ from conformance.live.embedded import EmulatorHandle, start
 ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = '''
+import pytest
+
 from conformance.model.sdk import vector_stores
 
 @pytest.mark.feature("tools.file_search")

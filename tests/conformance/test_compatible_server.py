@@ -115,8 +115,8 @@ def test_suites_run_through_provider_compatible_and_every_feature_gets_a_verdict
     # It has no Conversations API and keeps no responses: a verdict that says so, not a skip.
     assert cells["conversations"]["verdict"] in ("failed", "unsupported")
     assert cells["responses.retrieve"]["verdict"] in ("failed", "unsupported")
-    assert "PASSED suites/test_responses.py::test_create_returns_a_completed_response_with_text[compatible-key-gpt-4o@local]" in out
-    assert "PASSED suites/test_streaming.py::test_stream_deltas_add_up_to_the_completed_response[compatible-key-gpt-4o@local]" in out
+    assert "PASSED suites/test_responses.py::test_create_returns_a_completed_response_with_text[compatible-key-gpt-4o.local]" in out
+    assert "PASSED suites/test_streaming.py::test_stream_deltas_add_up_to_the_completed_response[compatible-key-gpt-4o.local]" in out
 
     for file in report_dir.rglob("*"):
         if file.is_file():
