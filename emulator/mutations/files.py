@@ -161,5 +161,12 @@ class PdfReadAsUtf8(Mutant):
         from emulator.engine import documents
         from emulator.state import filedata
 
-        seams.patch(filedata, "text_of", lambda data: data.decode("utf-8", errors="replace"))
-        seams.patch(documents, "_read", lambda data, param: data.decode("utf-8", errors="replace"))
+        mutant = self
+
+        def as_utf8(data: bytes) -> str:
+            if data.startswith(b"%PDF"):
+                mutant.fire()  # a PDF the faithful emulator would have parsed
+            return data.decode("utf-8", errors="replace")
+
+        seams.patch(filedata, "text_of", as_utf8)
+        seams.patch(documents, "_read", lambda data, param: as_utf8(data))

@@ -7,6 +7,8 @@ transition and its evidence, a subset that passes, one early message for a forgo
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -202,13 +204,14 @@ def test_a_subset_passes_whatever_is_pinned_for_the_cells_and_tests_it_did_not_r
 
 def test_expect_update_writes_the_cells_that_ran_and_the_next_run_matches_them(tmp_path):
     pinned = tmp_path / "mine.toml"
-    run = run_pytest("suites/test_tools_probes.py", "-q", "--expect-update", str(pinned), env=clean_env())
+    run = run_pytest("suites/test_tools_web_search.py", "-q", "--expect-update", str(pinned), env=clean_env())
     assert run.returncode == 0, run.stdout + run.stderr
     written = pins.load(pinned)
     bundled = pins.load(BUNDLED).cells
     assert written.cells and all(bundled[key] == cell for key, cell in written.cells.items())
-    assert {f for f, _ in written.cells} == {"tools.web_search", "tools.code_interpreter"}
-    again = run_pytest("suites/test_tools_probes.py", "-q", "--expect", str(pinned), env=clean_env())
+    marked = set(re.findall(r'feature\("([^"]+)"\)', (ROOT / "suites" / "test_tools_web_search.py").read_text()))
+    assert marked and {f for f, _ in written.cells} == marked
+    again = run_pytest("suites/test_tools_web_search.py", "-q", "--expect", str(pinned), env=clean_env())
     assert again.returncode == 0 and f"matches {pinned}" in again.stdout, again.stdout
 
 
