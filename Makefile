@@ -16,8 +16,14 @@ $(BIN)/conformance: pyproject.toml
 run: $(BIN)/conformance
 	$(BIN)/conformance run
 
+# TEST_WORKERS=4 runs more workers than cores (many tests mostly wait on a subprocess);
+# measured on 2 cores it was sometimes faster, sometimes not (docs/benchmarks.md).
+TEST_WORKERS ?= auto
+# Where PYTHONDONTWRITEBYTECODE is set, byte code (and pytest's rewritten asserts) is cached
+# under the temp directory instead of not at all: each xdist worker otherwise re-compiles
+# everything (tests/conftest.py does the same for the tests' own subprocesses).
 test: $(BIN)/conformance
-	$(BIN)/pytest -n auto
+	$(if $(PYTHONDONTWRITEBYTECODE),env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$${PYTHONPYCACHEPREFIX:-$${TMPDIR:-/tmp}/conformance-pycache-$$(id -u)}) $(BIN)/pytest -n $(TEST_WORKERS)
 
 # Secret-shaped strings in the cassettes (CI runs this before the tests).
 scan: $(BIN)/conformance
