@@ -123,8 +123,8 @@ def test_limits_are_configurable_from_the_command_line() -> None:
     args = build_parser().parse_args(["--max-responses", "7", "--retention-seconds", "30", "--max-body-bytes", "1000"])
     emulator = Emulator(api_key=KEY, max_responses=args.max_responses, retention_seconds=args.retention_seconds,
                         max_body_bytes=args.max_body_bytes)
-    store = emulator.gateway.process.stores["aoai-swc"]
-    assert (store.max_responses, store.retention_seconds, emulator.gateway.process.max_body_bytes) == (7, 30.0, 1000)
+    store = emulator.state.stores["aoai-swc"]
+    assert (store.max_responses, store.retention_seconds, emulator.state.max_body_bytes) == (7, 30.0, 1000)
     big = json.dumps({"model": "gpt-4o", "input": "x" * 2000}).encode()
-    reply = asyncio.run(call(emulator.gateway.app, Raw("POST", "/openai/v1/responses", b"", HEADERS, big)))
+    reply = asyncio.run(call(emulator.app, Raw("POST", "/openai/v1/responses", b"", HEADERS, big)))
     assert reply.status == 413 and json.loads(reply.body)["error"]["code"] == "RequestEntityTooLarge"
