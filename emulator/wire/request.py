@@ -357,15 +357,21 @@ def _parse_metadata(body: dict[str, Any]) -> dict[str, str]:
     return value
 
 
-def _parse_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
-    value = body.get("tools")
+def _typed_objects(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """``body[name]``: an array of objects that each name their ``type`` ([] when absent)."""
+    value = body.get(name)
     if value is None:
         return []
-    tools = _array(value, "tools")
+    entries = _array(value, name)
+    for i, entry in enumerate(entries):
+        if _object(entry, f"{name}[{i}]").get("type") is None:
+            raise errors.missing_parameter(f"{name}[{i}].type")
+    return entries
+
+
+def _parse_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
+    tools = _typed_objects(body, "tools")
     for i, tool in enumerate(tools):
-        tool = _object(tool, f"tools[{i}]")
-        if tool.get("type") is None:
-            raise errors.missing_parameter(f"tools[{i}].type")
         if not isinstance(tool["type"], str):
             raise errors.invalid_type(f"tools[{i}].type", "a string", json_type(tool["type"]))
         if tool["type"] in ("function", "custom") and not isinstance(tool.get("name"), str):
@@ -432,14 +438,8 @@ def _parse_include(body: dict[str, Any]) -> list[str]:
 
 
 def _parse_context_management(body: dict[str, Any]) -> list[dict[str, Any]]:
-    value = body.get("context_management")
-    if value is None:
-        return []
-    entries = _array(value, "context_management")
+    entries = _typed_objects(body, "context_management")
     for i, entry in enumerate(entries):
-        entry = _object(entry, f"context_management[{i}]")
-        if entry.get("type") is None:
-            raise errors.missing_parameter(f"context_management[{i}].type")
         _enum(entry["type"], f"context_management[{i}].type", CONTEXT_MANAGEMENT_TYPES)
         threshold = entry.get("compact_threshold")
         if threshold is not None:
