@@ -239,3 +239,32 @@ def output_filtered(response: Any, *, dated: bool, events: Optional[list[Any]] =
     if events is not None:
         violations += check_stream_content_filters([wire_dict(e) for e in events])
     _fail_on(violations, "filtered answer")
+
+
+def socket_error(events: list[Any], code: str) -> None:
+    """A WebSocket turn that must be refused: one ``error`` event with ``code`` (Open Responses
+    specification, "WebSocket Errors": a ``status`` and an ``error.code``)."""
+    types = [_event_type(e) for e in events]
+    assert types == ["error"], f"expected one error event with code {code}, got {types}"
+    error = wire_dict(events[0])
+    assert isinstance(error.get("status"), int) and error["status"] >= 400, f"the error event has no 4xx/5xx status: {error}"
+    assert (error.get("error") or {}).get("code") == code, f"expected error code {code}, got {error.get('error')}"
+
+
+def continued_on_socket(events: list[Any]) -> None:
+    """A ``store: false`` continuation on the connection that made the response. Keeping that
+    state is a SHOULD (Open Responses specification, "WebSocket Continuation"): a refusal with
+    ``previous_response_not_found`` means this server does not offer it (``NotOffered``); any
+    other error, or a broken stream, fails."""
+    from conformance.outcome.verdicts import NotOffered
+
+    if [_event_type(e) for e in events] == ["error"]:
+        error = wire_dict(events[0]).get("error") or {}
+        if error.get("code") == "previous_response_not_found":
+            raise NotOffered("a store:false response could not be continued on its own WebSocket connection: "
+                             "this server keeps no connection-local response state")
+    conformant_stream(events)
+
+
+def _event_type(event: Any) -> Any:
+    return event.get("type") if isinstance(event, dict) else getattr(event, "type", None)

@@ -7,6 +7,7 @@ returns ``(status, body)``; errors are raised as :class:`~emulator.wire.errors.A
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from emulator.api import background
@@ -71,6 +72,29 @@ def _check_reasoning_items(req: CreateRequest, call: Call) -> None:
                 raise errors.invalid_encrypted_content(str(item.get("id")))
 
 
+#: Input items that may stand for earlier function calls the emulator cannot see into.
+_OPAQUE_ITEMS = frozenset({"compaction", "item_reference"})
+
+
+def _check_tool_outputs(req: CreateRequest, parent: Record | None) -> None:
+    """Every ``function_call_output`` must answer a ``function_call`` of this conversation:
+    in this input or in the chain before it (the Open Responses WebSocket eviction test relies on it)."""
+    outputs = [item for item in req.input if item.get("type") == "function_call_output"]
+    if not outputs:
+        return
+    items = list(req.input)
+    node = parent
+    while node is not None:
+        items += [*node.input_items, *node.response.get("output", [])]
+        node = node.parent
+    if any(item.get("type") in _OPAQUE_ITEMS for item in items):
+        return
+    calls = {item.get("call_id") for item in items if item.get("type") == "function_call"}
+    for item in outputs:
+        if item.get("call_id") not in calls:
+            raise errors.no_tool_call_for_output(str(item.get("call_id")))
+
+
 def _check_prompt_filter(call: Call, req: CreateRequest, parent: Record | None, images: Any) -> None:
     """Azure filters the whole prompt before anything runs (tools included)."""
     conversation = (parent.history() if parent is not None else []) + turns_of(normalize_input(req.input), images)
@@ -83,10 +107,14 @@ async def create(call: Call) -> Reply:
     return await create_from(call, body)
 
 
-async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Deployment, Any]:
+async def prepare(
+    call: Call, body: dict[str, Any], recall: Callable[[str], Record | None] | None = None
+) -> tuple[CreateRequest, Deployment, Any]:
     """Validate a create body and run it: the request, its deployment and the finished run.
 
-    Shared by ``POST /responses`` and WebSocket mode's ``response.create`` (emulator/websocket.py).
+    Shared by ``POST /responses`` and WebSocket mode's ``response.create``
+    (emulator/gateway/websocket.py), which passes ``recall``: its connection-local memory of
+    the last response, looked at before the store.
     """
     deployment = _deployment(call, body)
     req = parse_create(body)
@@ -106,11 +134,12 @@ async def prepare(call: Call, body: dict[str, Any]) -> tuple[CreateRequest, Depl
             raise errors.unsupported_parameter("conversation")
         conversation, parent = conversations.as_parent(call, req.conversation, deployment.name)
     if req.previous_response_id is not None:
-        parent = call.store.get(req.previous_response_id)
+        parent = (recall or call.store.get)(req.previous_response_id)
         if parent is None:
             raise errors.previous_response_not_found(req.previous_response_id)
         if req.truncation != "auto":
             context.check_room(parent, call.state.context_tokens)
+    _check_tool_outputs(req, parent)
     files = call.state.file_data[call.resource.name].files
     documents.check_file_ids(req.input, files)
     images = await vision.resolve(req.input, files)

@@ -13,6 +13,10 @@ from typing import Any
 
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
+#: WebSocket mode's connection lifetime: 60 minutes, then ``websocket_connection_limit_reached``
+#: (Open Responses specification 2026-04-24, "WebSocket Reconnects"; OpenAI's WebSocket mode guide).
+WEBSOCKET_CONNECTION_SECONDS = 60 * 60
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]

@@ -15,19 +15,10 @@ from emulator.gateway.faults import Injector
 from emulator.state.filedata import FileData
 from emulator.engine.tools.code_interpreter import Containers
 from emulator.wire.headers import HeaderBuilder
-from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
+from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES, WEBSOCKET_CONNECTION_SECONDS
 from emulator.state.profile import FaultSpec, Profile, Resource, load_profile
 from emulator.state.store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 from emulator.engine.prompt_cache import PromptCache
-from emulator.gateway.auth import Authenticator
-from emulator.engine.background import Jobs
-from emulator.engine.context import DEFAULT_CONTEXT_TOKENS
-from emulator.gateway.faults import Injector
-from emulator.state.filedata import FileData
-from emulator.wire.headers import HeaderBuilder
-from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES
-from emulator.state.profile import FaultSpec, Profile, Resource, load_profile
-from emulator.state.store import DEFAULT_MAX_RESPONSES, DEFAULT_RETENTION_SECONDS, ResponseStore
 
 API_KEY_ENV = "EMULATOR_API_KEY"
 
@@ -61,6 +52,8 @@ class EmulatorState:
     """A conversation longer than this refuses its next turn (context.py)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
+    websocket_seconds: float = WEBSOCKET_CONNECTION_SECONDS
+    """A WebSocket connection older than this refuses its next turn (websocket.py)."""
     file_data: dict[str, FileData] = field(init=False)
     prompt_caches: dict[str, PromptCache] = field(init=False)
     """Per resource: uploaded files and vector stores (file search)."""

@@ -7,12 +7,20 @@ server answers each with the same events the SSE stream carries, one JSON text f
 echoing ``stream_id`` when given. Requests on one connection run in order. A bad request is an
 ``error`` event (``status`` plus the HTTP error object) and the connection stays open; a
 refused handshake (auth, api-version) gets the HTTP error reply instead of an upgrade.
+
+Each connection remembers its most recent response, stored or not, so a ``store: false`` turn
+can be continued with ``previous_response_id`` on the same socket (and only there). A
+continuation that fails forgets the response it named, and a connection past its lifetime
+refuses the turn with ``websocket_connection_limit_reached`` and closes (Open Responses
+specification 2026-04-24, "WebSocket Continuation" and "WebSocket Reconnects").
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -27,6 +35,7 @@ from emulator.wire.request import decode_body
 from emulator.api.responses import prepare
 from emulator.gateway.process import EmulatorState
 from emulator.api.stream import events
+from emulator.state.store import Record
 
 log = logging.getLogger("emulator")
 
@@ -55,21 +64,49 @@ def _create_body(message: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     body = {k: v for k, v in message.items() if k not in WS_ONLY_FIELDS}
     if body.get("background"):
         raise errors.invalid_request("background is not supported in WebSocket mode.", "background", "unsupported_parameter")
-    if "stream" in body:
-        raise errors.invalid_request("stream is implicit in WebSocket mode and must not be sent.", "stream", "unknown_parameter")
+    for name in ("stream", "stream_options"):
+        if name in body:
+            raise errors.invalid_request(f"{name} is implicit in WebSocket mode and must not be sent.", name, "unknown_parameter")
     return body, lane
 
 
-async def _answer(call: Call, raw: str) -> list[dict[str, Any]]:
+@dataclass
+class Connection:
+    """What one socket remembers between turns."""
+
+    call: Call
+    opened: float = field(default_factory=time.monotonic)
+    latest: Record | None = None
+    """The most recent response on this connection, stored or not."""
+
+    def recall(self, response_id: str) -> Record | None:
+        """A ``previous_response_id``: this connection's last response, else the store's."""
+        if self.latest is not None and self.latest.id == response_id:
+            return self.latest
+        return self.call.store.get(response_id)
+
+    def forget(self, response_id: object) -> None:
+        """A failed continuation evicts the response it continued."""
+        if self.latest is not None and self.latest.id == response_id:
+            self.latest = None
+
+    def expired(self) -> bool:
+        return time.monotonic() - self.opened >= self.call.state.websocket_seconds
+
+
+async def _answer(conn: Connection, raw: str) -> list[dict[str, Any]]:
     """The frames answering one client message (events, or one error event)."""
     lane: str | None = None
+    body: dict[str, Any] = {}
     try:
         body, lane = _create_body(decode_body(raw.encode("utf-8")))
-        req, _, run = await prepare(call, body)
+        req, _, run = await prepare(conn.call, body, conn.recall)
         if req.store:
-            call.store.put(run.record)
+            conn.call.store.put(run.record)
+        conn.latest = run.record
         frames = events(run.response)
     except ApiError as exc:
+        conn.forget(body.get("previous_response_id"))
         frames = [error_event(exc)]
     except Exception:
         log.exception("emulator bug while answering a WebSocket event")
@@ -77,6 +114,10 @@ async def _answer(call: Call, raw: str) -> list[dict[str, Any]]:
     if lane is not None:
         frames = [{**frame, "stream_id": lane} for frame in frames]
     return frames
+
+
+def _frame(event: dict[str, Any]) -> str:
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
 
 
 def websocket_endpoint(state: EmulatorState):  # type: ignore[no-untyped-def]
@@ -96,12 +137,17 @@ def websocket_endpoint(state: EmulatorState):  # type: ignore[no-untyped-def]
             await websocket.send_denial_response(JSONResponse(exc.body, status_code=exc.status, headers=headers))
             return
         await websocket.accept()
-        call = Call(websocket, state, meta.resource, api, meta)  # type: ignore[arg-type]
+        conn = Connection(Call(websocket, state, meta.resource, api, meta))  # type: ignore[arg-type]
         try:
             while True:
                 raw = await websocket.receive_text()
-                for frame in await _answer(call, raw):
-                    await websocket.send_text(json.dumps(frame, separators=(",", ":"), ensure_ascii=False))
+                if conn.expired():
+                    limit = errors.websocket_connection_limit_reached(state.websocket_seconds)
+                    await websocket.send_text(_frame(error_event(limit)))
+                    await websocket.close()
+                    return
+                for frame in await _answer(conn, raw):
+                    await websocket.send_text(_frame(frame))
         except WebSocketDisconnect:
             return
 

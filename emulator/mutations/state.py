@@ -187,3 +187,37 @@ class RetrieveStatusStale(Mutant):
         if ex.route != RETRIEVE or status != 200 or body.get("status") != "completed":
             return None
         return status, {**body, "status": "in_progress", "completed_at": None}
+
+
+@register("websocket-continues-anywhere", "state", "a store=false response made on one WebSocket continues on any other",
+          "responses.websocket.store_false")
+class WebSocketContinuesAnywhere(Mutant):
+    def install(self, seams: Seams) -> None:
+        from emulator.gateway import websocket
+        mutant, seen = self, {}
+        recall = websocket.Connection.recall
+
+        def anywhere(conn: Any, response_id: str) -> Any:
+            if conn.latest is not None:
+                seen[conn.latest.id] = conn.latest
+            found = recall(conn, response_id)
+            if found is None and response_id in seen:
+                mutant.fire()
+                return seen[response_id]
+            return found
+
+        seams.patch(websocket.Connection, "recall", anywhere)
+
+
+@register("websocket-failure-kept", "state", "a failed WebSocket continuation keeps the response it named",
+          "responses.websocket.store_false")
+class WebSocketFailureKept(Mutant):
+    def install(self, seams: Seams) -> None:
+        from emulator.gateway import websocket
+        mutant = self
+
+        def keep(conn: Any, response_id: object) -> None:
+            if conn.latest is not None and conn.latest.id == response_id:
+                mutant.fire()
+
+        seams.patch(websocket.Connection, "forget", keep)

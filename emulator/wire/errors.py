@@ -218,6 +218,26 @@ def invalid_request(message: str, param: str | None = None, code: str | None = N
     return _openai(400, message, param, code)
 
 
+def websocket_connection_limit_reached(seconds: float) -> ApiError:
+    """A WebSocket connection past its lifetime: the turn is refused and the client reconnects
+    (Open Responses specification 2026-04-24, "WebSocket Reconnects"). The status is not
+    published; 400 like the other refused turns."""
+    minutes = round(seconds / 60)
+    return _openai(
+        400, f"Responses WebSocket connection limit reached ({minutes} minutes). Create a new websocket connection to continue.",
+        None, "websocket_connection_limit_reached",
+    )
+
+
+def no_tool_call_for_output(call_id: str) -> ApiError:
+    """A ``function_call_output`` whose ``call_id`` answers no ``function_call`` of the conversation.
+
+    OpenAI's body as relayed to users (vercel/ai#8216, microsoft/vscode#320060): 400
+    ``invalid_request_error``, ``param: input``, ``code: null``.
+    """
+    return _openai(400, f"No tool call found for function call output with call_id {call_id}.", "input")
+
+
 def invalid_json_schema(name: str, problem: str) -> ApiError:
     """A ``text.format`` json_schema that strict mode rejects (learn.microsoft.com/azure/foundry/openai/how-to/structured-outputs rules).
 

@@ -40,6 +40,18 @@ def test_a_forced_function_call_has_no_message_and_the_output_is_answered(client
     assert "21.5" in text_of(second)
 
 
+def test_an_output_for_a_call_the_conversation_never_made_is_a_400_naming_it(client):
+    first = create(client, input="Weather in London?", tools=[WEATHER], tool_choice="required").json()
+    stray = {"type": "function_call_output", "call_id": "call_never_made", "output": "1"}
+    for body in ({"input": [stray]}, {"previous_response_id": first["id"], "input": [stray]}):
+        reply = create(client, tools=[WEATHER], **body)
+        assert reply.status_code == 400
+        assert error_of(reply)["param"] == "input" and "call_never_made" in error_of(reply)["message"]
+    call = first["output"][0]  # stateless: the call itself sent back with its output
+    answered = create(client, tools=[WEATHER], input=[call, {**stray, "call_id": call["call_id"]}])
+    assert answered.status_code == 200
+
+
 def test_tool_choice_none_answers_in_text(client):
     body = create(client, input="Weather in London?", tools=[WEATHER], tool_choice="none").json()
     assert [i["type"] for i in body["output"]] == ["message"]

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from openai import OpenAI
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from emulator.gateway.limits import WEBSOCKET_CONNECTION_SECONDS
 from emulator.server import Emulator
 
 KEY = "sekret"
@@ -58,6 +59,8 @@ def test_response_create_streams_the_sse_grammar_and_chains_turns(server):
 
 @pytest.mark.parametrize("event, param", [
     ({"type": "response.create", "model": "gpt-4o", "input": "hi", "stream": True}, "stream"),
+    ({"type": "response.create", "model": "gpt-4o", "input": "hi", "stream_options": {"include_obfuscation": False}},
+     "stream_options"),
     ({"type": "response.create", "model": "gpt-4o", "input": "hi", "background": True}, "background"),
     ({"type": "response.cancel"}, "type"),
     ({"type": "response.create", "model": "gpt-4o"}, "input"),
@@ -98,3 +101,63 @@ def test_the_openai_sdk_connects_and_reads_typed_events(server):
                 assert event.response.output_text
                 break
     assert types[0] == "response.created" and "response.output_text.delta" in types
+
+
+def _create(ws: Any, **fields: Any) -> list[dict[str, Any]]:
+    ws.send(json.dumps({"type": "response.create", "model": "gpt-4o", **fields}))
+    return _until_terminal(ws)
+
+
+def _error_code(events: list[dict[str, Any]]) -> str | None:
+    assert [e["type"] for e in events] == ["error"], [e["type"] for e in events]
+    return events[0]["error"].get("code")
+
+
+def test_a_store_false_response_continues_on_its_socket_and_nowhere_else(server):
+    headers = {"api-key": KEY}
+    with connect(_ws_url(server), additional_headers=headers) as ws:
+        first = _create(ws, store=False, input="Remember the code word: HERON-4. Reply with OK.")[-1]["response"]
+        second = _create(ws, store=False, previous_response_id=first["id"], input="What was the code word?")
+        assert second[-1]["type"] == "response.completed"
+        assert "HERON-4" in second[-1]["response"]["output"][-1]["content"][0]["text"]
+    with connect(_ws_url(server), additional_headers=headers) as ws:
+        assert _error_code(_create(ws, store=False, previous_response_id=first["id"], input="And now?")) == (
+            "previous_response_not_found")
+    # Not stored either: the HTTP API has never heard of it.
+    client = OpenAI(api_key=KEY, base_url=server.info["resources"]["aoai-swc"]["url"] + "/openai/v1/", max_retries=0)
+    with pytest.raises(Exception, match="404"):
+        client.responses.retrieve(first["id"])
+
+
+def test_only_the_latest_response_is_remembered_and_a_failed_turn_forgets_it(server):
+    with connect(_ws_url(server), additional_headers={"api-key": KEY}) as ws:
+        first = _create(ws, store=False, input="Say one.")[-1]["response"]
+        second = _create(ws, store=False, input="Say two.")[-1]["response"]
+        assert _error_code(_create(ws, store=False, previous_response_id=first["id"], input="x")) == (
+            "previous_response_not_found")
+        orphan = {"type": "function_call_output", "call_id": "call_nothing", "output": "1"}
+        failed = _create(ws, store=False, previous_response_id=second["id"], input=[orphan])
+        assert failed[0]["status"] == 400 and failed[0]["error"]["param"] == "input"
+        assert "call_nothing" in failed[0]["error"]["message"]
+        assert _error_code(_create(ws, store=False, previous_response_id=second["id"], input="x")) == (
+            "previous_response_not_found")
+
+
+def test_a_stored_response_continues_on_any_socket(server):
+    with connect(_ws_url(server), additional_headers={"api-key": KEY}) as ws:
+        first = _create(ws, input="Remember the code word: LARK-2. Reply with OK.")[-1]["response"]
+    with connect(_ws_url(server), additional_headers={"api-key": KEY}) as ws:
+        later = _create(ws, previous_response_id=first["id"], input="What was the code word?")
+    assert "LARK-2" in later[-1]["response"]["output"][-1]["content"][0]["text"]
+
+
+def test_a_connection_past_its_lifetime_refuses_the_turn_and_closes(server):
+    server.state.websocket_seconds = 0.0
+    try:
+        with connect(_ws_url(server), additional_headers={"api-key": KEY}) as ws:
+            refused = _create(ws, input="hi")
+            assert _error_code(refused) == "websocket_connection_limit_reached" and refused[0]["status"] == 400
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=10)
+    finally:
+        server.state.websocket_seconds = WEBSOCKET_CONNECTION_SECONDS
