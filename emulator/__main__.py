@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fault-seed", type=int, default=None, help="seed of the fault generator (default: the profile's)")
     parser.add_argument("--mutation", default=None, metavar="NAME",
                         help="serve a deliberately broken service: one named mutant (see --list-mutations)")
+    parser.add_argument("--outbound", action="append", default=[], metavar="PUBLIC=LOOPBACK",
+                        help="reach a stand-in for a public origin, e.g. https://learn.microsoft.com=http://127.0.0.1:8123 "
+                             "(image URLs, MCP servers; repeatable)")
     parser.add_argument("--list-mutations", action="store_true", help="list the mutants and exit")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
@@ -74,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             faults=args.faults,
             fault_seed=args.fault_seed,
             mutation=args.mutation,
+            outbound=args.outbound,
         )
     except (ProfileError, ValueError) as exc:
         print(f"emulator: {exc}", file=sys.stderr)

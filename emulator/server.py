@@ -16,7 +16,7 @@ import signal
 import socket
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import uvicorn
 
 from emulator import __version__
 from emulator.gateway.app import create_app
+from emulator.state.outbound import Outbound
 from emulator.state.profile import Profile
 from emulator.gateway.faults import Injector, fault_settings
 from emulator.gateway.process import EmulatorState, resolve_api_key
@@ -133,6 +134,7 @@ class Emulator:
         faults: float | None = None,
         fault_seed: int | None = None,
         mutation: str | None = None,
+        outbound: Iterable[str] = (),
     ) -> None:
         key, self.api_key_generated = resolve_api_key(api_key)
         self.state = EmulatorState.create(
@@ -145,6 +147,7 @@ class Emulator:
         )
         if max_body_bytes is not None:
             self.state.max_body_bytes = max_body_bytes
+        self.state.outbound = Outbound.parse(outbound)  # BadRoute (a ValueError) names the bad one
         if faults is not None or fault_seed is not None:
             self.state.faults = Injector(fault_settings(self.state.profile.faults, faults, fault_seed))
         self.host = host

@@ -127,6 +127,8 @@ async def prepare(
         background.check_allowed(call, req)
     elif req.stream and call.state.streamer is None:
         raise errors.streaming_not_implemented()
+    if req.stream and not deployment.streaming:
+        raise errors.streaming_unsupported_by_model()
     parent: Record | None = None
     conversation = None
     if req.conversation is not None:

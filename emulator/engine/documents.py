@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.state.bm25 import Chunk, Index, chunk_text, words
+from emulator.engine.passages import answer_from
+from emulator.state.bm25 import Chunk, Index, chunk_text
 from emulator.state.documents import UnreadableDocument, is_pdf, pdf_text
 from emulator.state.filedata import StoredFile
 from emulator.wire import errors
 
 MAX_BYTES = 50 * 1024 * 1024
 """learn.microsoft.com/azure/foundry/openai/how-to/responses: a 50 MB per-request total for file inputs."""
-_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +100,7 @@ def resolve(items: Iterable[dict[str, Any]], files: Mapping[str, StoredFile]) ->
 
 
 def answer(question: str, documents: Iterable[Document]) -> str | None:
-    """The sentence of the documents that best matches ``question`` (None without documents)."""
+    """The passage of the documents that best answers ``question`` (None without documents)."""
     index = Index()
     for n, doc in enumerate(documents):
         for i, text in enumerate(chunk_text(doc.text, 200, 50)):
@@ -109,9 +108,6 @@ def answer(question: str, documents: Iterable[Document]) -> str | None:
     hits = index.search(question, 1)
     if not hits:
         return None
-    terms = set(words(question))
-    sentences = [s.strip() for s in _SENTENCE_RE.findall(hits[0][0].text) if s.strip()]
-    if not sentences:
-        return None
-    best = max(sentences, key=lambda s: (len(terms & set(words(s))), -sentences.index(s)))
-    return f"According to {hits[0][0].filename}: {best}"
+    best = hits[0][0]
+    found = answer_from(best, question, index)
+    return f"According to {best.filename}: {found}" if found else None

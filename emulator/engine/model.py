@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emulator.state.store import Turn  # re-exported: the model reads stored turns
-from emulator.engine import length
+from emulator.engine import length, passages
 from emulator.engine.recall import asks_about_itself, question_of, recall
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -34,6 +34,8 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 IMAGE_TOKENS = 85
 """Tokens charged per input image (OpenAI's flat cost of a low-detail image)."""
+#: A long tool result is quoted, not echoed: the passage answering the question, this long.
+TOOL_PASSAGE_CHARS = 600
 
 _STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -149,7 +151,11 @@ def respond(turns: Sequence[Turn], instructions: str | None, seed: int = 0) -> s
     if latest is not None and latest.role == "tool":
         # After tool results the answer reports them, so a test can check the round trip.
         results = _tool_results(turns)
-        return f"The tool returned {results}." if len(results) < 400 else "The tool returned a long result."
+        if len(results) < 400:
+            return f"The tool returned {results}."
+        question = next((t.text for t in reversed(turns) if t.role == "user"), "")
+        quoted = passages.passage(passages.plain(results), question, limit=TOOL_PASSAGE_CHARS)
+        return f"From the tool's result: {quoted}" if quoted else "The tool returned a long result."
     if at is not None:
         answer = recall(turns[:at], text, instructions)
         if answer is not None:

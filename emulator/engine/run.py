@@ -63,7 +63,7 @@ def _complete(req: CreateRequest, conversation: list[model.Turn], budget: int | 
     latest = next((t.text for t in reversed(conversation) if t.role != "assistant"), "")
     if fmt.get("type") == "json_schema":
         prompt = " ".join(t.text for t in conversation if t.role != "assistant")
-        value = schema.instance(fmt["schema"], prompt)
+        value = schema.instance(fmt["schema"], prompt, latest)
         return model.truncate(json.dumps(value, separators=(",", ":")), budget)
     if fmt.get("type") == "json_object":
         answer = model.respond(conversation, req.instructions, seed)

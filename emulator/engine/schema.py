@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from emulator.engine import extraction
 from emulator.wire import errors
 MAX_PROPERTIES = 100
 MAX_DEPTH = 5
@@ -86,8 +87,10 @@ def _words(text: str) -> list[str]:
 class _Builder:
     """Builds one instance; string values come from the prompt's words so they read as data."""
 
-    def __init__(self, root: dict[str, Any], prompt: str) -> None:
+    def __init__(self, root: dict[str, Any], prompt: str, latest: str = "") -> None:
         self.root = root
+        self.latest = latest
+        """The user's own sentence: field values are read from it first (extraction.py)."""
         words = _words(prompt) or ["value"]
         self.words = words
         self.next_word = 0
@@ -129,9 +132,14 @@ class _Builder:
         if kind == "array":
             if depth > _MAX_RECURSION:
                 return []
+            found = extraction.field_value(key, self.latest)
+            if (isinstance(found, list) and len(found) >= node.get("minItems", 0)
+                    and (node.get("items") or {}).get("type", "string") == "string"):
+                return found[: node.get("maxItems", len(found))]
             return [self.build(node.get("items", {}), key, depth) for _ in range(2)]
         if kind == "string":
-            return self._word()
+            found = extraction.field_value(key, self.latest)
+            return found if isinstance(found, str) else self._word()
         if kind == "integer":
             return len(key) or 1
         if kind == "number":
@@ -141,6 +149,7 @@ class _Builder:
         return None
 
 
-def instance(schema: dict[str, Any], prompt: str = "") -> Any:
-    """A deterministic value that validates against ``schema`` (strings drawn from ``prompt``)."""
-    return _Builder(schema, prompt).build(schema)
+def instance(schema: dict[str, Any], prompt: str = "", latest: str = "") -> Any:
+    """A deterministic value that validates against ``schema``: fields read from ``latest`` (the
+    user's message) where their names say what they hold, other strings drawn from ``prompt``."""
+    return _Builder(schema, prompt, latest).build(schema)

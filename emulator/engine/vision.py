@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from emulator.state import outbound
 from emulator.wire import errors
 MAX_BYTES = 50 * 1024 * 1024
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -94,12 +95,13 @@ def from_data_url(url: str, param: str) -> ImageInfo:
 
 
 def fetch(url: str, param: str) -> ImageInfo:
-    """Download ``url`` (loopback only) and decode it."""
-    parts = urlsplit(url)
+    """Download ``url`` (loopback only, or its stand-in: emulator.state.outbound) and decode it."""
+    real = outbound.route(url)
+    parts = urlsplit(real)
     if parts.scheme not in ("http", "https") or parts.hostname not in LOOPBACK_HOSTS:
         raise errors.image_url_unreachable(url, param)
     try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as reply:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(real, timeout=FETCH_TIMEOUT) as reply:  # noqa: S310 (loopback only)
             data = reply.read(MAX_BYTES + 1)
     except (urllib.error.URLError, OSError, ValueError):
         raise errors.image_url_unreachable(url, param) from None

@@ -30,7 +30,7 @@ from emulator.wire import versions
 from emulator.api.call import Call, Reply
 from emulator.wire.errors import ApiError
 from emulator.wire.headers import ReplyMeta
-from emulator.gateway.limits import BodyLimit
+from emulator.gateway.limits import BodyLimit, Routing
 from emulator.gateway.process import EmulatorState
 from emulator.gateway.websocket import websocket_endpoint
 from emulator.api import conversations
@@ -145,6 +145,8 @@ def create_app(state: EmulatorState) -> Starlette:
     # WebSocket mode (emulator/websocket.py): v1 only, like the OpenAI API it follows.
     routes.append(WebSocketRoute("/openai/v1/responses", websocket_endpoint(state)))
     middleware = [Middleware(BodyLimit, get_limit=lambda: state.max_body_bytes)]
+    if state.outbound.routes:  # stand-ins for public hosts (python -m emulator --outbound ...)
+        middleware.insert(0, Middleware(Routing, routes=state.outbound))
     if state.mutation is not None:  # a deliberately broken service (python -m emulator --mutation NAME)
         from emulator.mutations import Mutating
 

@@ -13,6 +13,7 @@ from emulator.engine.background import Jobs
 from emulator.engine.context import DEFAULT_CONTEXT_TOKENS
 from emulator.gateway.faults import Injector
 from emulator.state.filedata import FileData
+from emulator.state.outbound import Outbound
 from emulator.engine.tools.code_interpreter import Containers
 from emulator.wire.headers import HeaderBuilder
 from emulator.gateway.limits import DEFAULT_MAX_BODY_BYTES, WEBSOCKET_CONNECTION_SECONDS
@@ -52,6 +53,8 @@ class EmulatorState:
     """A conversation longer than this refuses its next turn (context.py)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies get a 413 (limits.py)."""
+    outbound: Outbound = field(default_factory=Outbound)
+    """Stand-ins on loopback for public hosts (emulator.state.outbound)."""
     websocket_seconds: float = WEBSOCKET_CONNECTION_SECONDS
     """A WebSocket connection older than this refuses its next turn (websocket.py)."""
     file_data: dict[str, FileData] = field(init=False)

@@ -53,6 +53,8 @@ class Deployment(_Frozen):
     """Input tokens one turn may hold; more is refused with ``context_length_exceeded``."""
     max_output_tokens: int | None = Field(default=None, gt=0)
     """The model's output limit: no turn generates more, whatever ``max_output_tokens`` asks."""
+    streaming: bool = True
+    """Whether the model streams (o3-pro does not: ``stream: true`` is refused)."""
 
     @property
     def served_model(self) -> str:

@@ -295,6 +295,13 @@ def invalid_encrypted_content(item: str) -> ApiError:
     return _openai(400, f"The encrypted content for item {item} could not be verified.", None, "invalid_encrypted_content")
 
 
+def streaming_unsupported_by_model() -> ApiError:
+    """``stream: true`` to a model that does not stream (o3-pro, o1, gpt-5-pro in the feature
+    matrix of learn.microsoft.com/azure/foundry/openai/how-to/reasoning). No real body is
+    public: the shape of the other ``unsupported_value`` refusals, naming ``stream``."""
+    return _openai(400, "Unsupported value: 'stream' does not support true with this model.", "stream", "unsupported_value")
+
+
 def streaming_not_implemented() -> ApiError:
     """Placeholder until the SSE event generator is plugged in (emulator limitation)."""
     return invalid_request(

@@ -224,3 +224,13 @@ def test_malformed_hosted_tool_options_are_400_not_500(client, eus2):
     bad_domains = {"type": "web_search", "filters": {"allowed_domains": 7}}
     resp = create(client, input="What is the tallest building?", tools=[bad_domains])
     assert resp.status_code == 400 and "allowed_domains" in error_of(resp)["param"]
+
+
+@pytest.mark.parametrize("prompt, answer", [
+    ("I need to solve the equation 3x + 11 = 14. Can you help me?", "x = 1"),
+    ("solve 2y - 4 = 10", "y = 7"),
+    ("what is z if 0.5z + 1 = 2", "z = 2"),
+])  # fmt: skip
+def test_a_linear_equation_is_solved_by_the_program_it_shows(tmp_path: Path, prompt, answer):
+    out = sandbox.run_python(program_for(prompt), tmp_path)
+    assert out.logs.strip() == answer

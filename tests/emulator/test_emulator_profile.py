@@ -18,7 +18,7 @@ def test_default_profile():
     ]
     swc = p.resource("aoai-swc")
     assert swc is not None
-    assert [d.name for d in swc.deployments] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "gpt-image-1"]
+    assert [d.name for d in swc.deployments] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "o3-pro", "gpt-image-1"]
     o4 = swc.deployment("o4-mini")
     assert o4 is not None and o4.kind == "reasoning" and "reasoning_summary" in o4.capabilities
     assert swc.deployment("gpt-image-1").kind == "image"  # type: ignore[union-attr]

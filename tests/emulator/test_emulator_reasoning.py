@@ -58,3 +58,12 @@ def test_temperature_is_refused_on_a_reasoning_model(client):
     r = create(client, model="o4-mini", input="Hi", temperature=0.2)
     error = error_of(r)
     assert r.status_code == 400 and error["code"] == "unsupported_parameter" and error["param"] == "temperature"
+
+
+def test_a_model_that_does_not_stream_refuses_stream_true(client):
+    # o3-pro answers only without streaming (reasoning feature matrix, docs/sources.md)
+    r = create(client, model="o3-pro", input="Why?", stream=True)
+    assert r.status_code == 400
+    error = error_of(r)
+    assert error["param"] == "stream" and error["code"] == "unsupported_value"
+    assert create(client, model="o3-pro", input="Why?").status_code == 200

@@ -90,7 +90,7 @@ def test_models_lists_deployments(client, url):
     assert r.status_code == 200
     body = r.json()
     assert body["object"] == "list"
-    assert [m["id"] for m in body["data"]] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "gpt-image-1"]
+    assert [m["id"] for m in body["data"]] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "o3-pro", "gpt-image-1"]
     assert all(m["object"] == "model" and isinstance(m["created"], int) and m["owned_by"] for m in body["data"])
 
 

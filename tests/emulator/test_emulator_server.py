@@ -163,7 +163,7 @@ def test_sdk_openai_v1(info):
     _exercise(client)
     response = client.responses.create(model="gpt-4.1", input="hi")
     assert isinstance(response.model_extra["content_filters"], list)
-    assert [m.id for m in client.models.list()] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "gpt-image-1"]
+    assert [m.id for m in client.models.list()] == ["gpt-4o", "gpt-4.1", "o4-mini", "gpt-5-mini", "gpt-5.6-sol", "o3-pro", "gpt-image-1"]
 
 
 def test_sdk_bad_key_is_authentication_error(info):

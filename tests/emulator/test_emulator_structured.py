@@ -71,3 +71,15 @@ def test_non_strict_schema_is_not_checked(client):
 
 def test_instance_is_deterministic():
     assert schema.instance(NESTED, "Alice") == schema.instance(NESTED, "Alice")
+
+
+def test_fields_are_read_from_the_users_sentence():
+    # The seed's structured-outputs sample: the event, its day and the people in it, not the prompt's first words.
+    event = schema.instance(CALENDAR, "Extract the event information.", "Alice and Bob are going to a science fair on Friday.")
+    assert event == {"name": "science fair", "date": "Friday", "participants": ["Alice", "Bob"]}
+
+
+def test_a_sentence_without_the_fields_falls_back_to_valid_words():
+    event = schema.instance(CALENDAR, "Extract the event information.", "nothing here")
+    jsonschema.validate(event, CALENDAR)
+    assert event["participants"] != ["Alice", "Bob"] and event["date"] != "Friday"

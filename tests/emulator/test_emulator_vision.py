@@ -7,7 +7,10 @@ import http.server
 import threading
 
 import pytest
-from emu_support import create, data_url, error_of, image_bytes, text_of
+from emu_support import API_KEY, SWC, AppClient, create, data_url, error_of, image_bytes, text_of
+
+from emulator.gateway.app import create_app
+from emulator.state.outbound import Outbound
 
 
 def _ask(client, url):
@@ -77,6 +80,21 @@ def test_an_unreachable_url_is_refused(client, image_server, path):
     assert r.status_code == 400
     error = error_of(r)
     assert error["code"] == "invalid_image_url" and url in error["message"]
+
+
+def test_a_public_url_is_fetched_from_its_stand_in_and_named_as_sent(state, client, image_server):
+    state.outbound = Outbound.parse([f"https://photos.example={image_server}"])
+    fresh = AppClient(create_app(state), SWC, {"api-key": API_KEY})
+    try:
+        served = _ask(fresh, "https://photos.example/pic.png")
+        missing = _ask(fresh, "https://photos.example/missing.png")
+    finally:
+        fresh.close()
+    assert served.status_code == 200, served.text
+    assert "a 20x10 PNG image" in text_of(served.json())
+    assert missing.status_code == 400 and "https://photos.example/missing.png" in error_of(missing)["message"]
+    # without the route the same URL is unreachable, as any public host is
+    assert _ask(client, "https://photos.example/pic.png").status_code == 400
 
 
 @pytest.mark.parametrize("rgb,colour", [

@@ -46,6 +46,8 @@ _FACTORIAL_RE = re.compile(r"factorial of (\d{1,4})\b", re.I)
 _PRIMES_RE = re.compile(r"first (\d{1,4}) prime", re.I)
 _READ_RE = re.compile(r"(?:contents of|read) ([\w\-]+\.\w+)", re.I)
 _FILE_RE = re.compile(r"\b(file|save|csv)\b", re.I)
+#: "solve 3x + 11 = 14": one unknown, ax + b = c (the seed's code interpreter sample asks this).
+_LINEAR_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*\*?\s*([a-z])\s*([+-])\s*(\d+(?:\.\d+)?)\s*=\s*(-?\d+(?:\.\d+)?)")
 
 
 @dataclass
@@ -83,6 +85,10 @@ def program_for(text: str) -> str:
         return fenced.group(1).strip() + "\n"
     if m := _READ_RE.search(text):
         return f"with open({m.group(1)!r}) as f:\n    print(f.read().strip())\n"
+    if m := _LINEAR_RE.search(text):
+        a, name, sign, b, c = m.groups()
+        return (f"# {a}{name} {sign} {b} = {c}\n{name} = ({c} {'-' if sign == '+' else '+'} {b}) / {a}\n"
+                f"print(f\"{name} = {{{name}:g}}\")\n")
     if m := _FACTORIAL_RE.search(text):
         body, value = "import math\n", f"math.factorial({m.group(1)})"
     elif m := _PRIMES_RE.search(text):

@@ -8,26 +8,17 @@ text, attributes}); the answer's ``output_text`` carries ``file_citation`` annot
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from emulator.wire import errors
 from emulator.state.filedata import FileData
 from emulator.wire.ids import item_id
 from emulator.engine.model import Turn
-from emulator.state.bm25 import Chunk, words
+from emulator.state.bm25 import Chunk, Index
+from emulator.engine.passages import answer_from
 from emulator.engine.tools.step import ToolStep
 
 DEFAULT_MAX_RESULTS = 10
-_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-def _best_sentence(chunk: Chunk, query: str) -> str:
-    terms = set(words(query))
-    sentences = [s.strip() for s in _SENTENCE_RE.findall(chunk.text) if s.strip()]
-    if not sentences:
-        return chunk.text.strip()
-    return max(sentences, key=lambda s: (len(terms & set(words(s))), -sentences.index(s)))
 
 
 def search(tool: dict[str, Any], query: str, data: FileData, include_results: bool) -> ToolStep:
@@ -35,11 +26,14 @@ def search(tool: dict[str, Any], query: str, data: FileData, include_results: bo
     ids = tool.get("vector_store_ids") or []
     limit = tool.get("max_num_results") or DEFAULT_MAX_RESULTS
     hits: list[tuple[Chunk, float]] = []
+    indexes: dict[str, Index] = {}
     for sid in ids:
         store = data.vector_stores.get(sid)
         if store is None:
             raise errors.invalid_request(f"Vector store with id '{sid}' not found.", "tools", "invalid_value")
-        hits += store.index.search(query, int(limit))
+        found = store.index.search(query, int(limit))
+        indexes.update((chunk.file_id, store.index) for chunk, _ in found)
+        hits += found
     hits.sort(key=lambda hs: -hs[1])
     hits = hits[: int(limit)]
     item: dict[str, Any] = {
@@ -59,7 +53,7 @@ def search(tool: dict[str, Any], query: str, data: FileData, include_results: bo
         step.answer = "I could not find anything about that in the files."
         return step
     best = hits[0][0]
-    step.answer = _best_sentence(best, query)
+    step.answer = answer_from(best, query, indexes[best.file_id]) or best.text.strip()
     step.turns = [Turn("tool", step.answer)]
     step.annotations = [{"type": "file_citation", "file_id": best.file_id, "filename": best.filename, "index": len(step.answer)}]
     return step

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from emulator.state import outbound
 from emulator.wire import errors
 from emulator.wire.ids import item_id
 from emulator.engine.model import Turn
@@ -49,7 +50,7 @@ async def _connect(tool: dict[str, Any]) -> AsyncIterator[Any]:
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
 
-    url = str(tool["server_url"])
+    url = outbound.route(str(tool["server_url"]))
     if uses_sse(url):
         transport = sse_client(url, headers=_headers(tool), timeout=TIMEOUT_SECONDS, sse_read_timeout=TIMEOUT_SECONDS)
         async with Client(transport, mode="legacy") as client:
