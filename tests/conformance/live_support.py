@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import forkserver
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ def emulator_process(workdir: Path, *args: str, program: tuple[str, ...] = ("-m"
     log = open(workdir / "emulator.log", "wb")
     env = {k: v for k, v in os.environ.items() if k not in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.Popen([sys.executable, *program, "--port", "0", "--ready-file", str(ready), *args],
+    proc = forkserver.Popen([sys.executable, *program, "--port", "0", "--ready-file", str(ready), *args],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + 30
@@ -70,5 +71,5 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def run_pytest(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+    return forkserver.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+import forkserver
 from live_support import ROOT, clean_env, emulator_process, first_url
 
 from conformance.live.journal import Journal
@@ -34,7 +35,7 @@ def _create(client: httpx.Client, **metadata: str) -> str:
 
 def _start_run(env: dict[str, str], journal: Path, wanted: int) -> subprocess.Popen[str]:
     """A live pytest run of the crashing suite, returned once `wanted` objects are journaled."""
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", CRASH_SUITE, "--live", "-q",
+    proc = forkserver.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", CRASH_SUITE, "--live", "-q",
                              "-k", "v1-key-gpt-4o"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
@@ -68,7 +69,7 @@ def test_cleanup_after_a_killed_run_removes_only_the_suites_objects(emulator: di
         for rid in leftovers:
             assert swc.get(f"/responses/{rid}").status_code == 200  # the kill left them there
 
-        done = subprocess.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
+        done = forkserver.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "2 deleted" in done.stdout and "1 left alone" in done.stdout, done.stdout

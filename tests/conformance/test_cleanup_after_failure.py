@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import textwrap
 import urllib.error
@@ -19,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import forkserver
 
 from conformance.live.embedded import EmulatorHandle, start
 
@@ -79,7 +79,7 @@ def test_a_failing_live_test_leaves_no_file_vector_store_or_response(tmp_path, e
     (tmp_path / "test_leftovers.py").write_text(textwrap.dedent(SUITE))
     (tmp_path / "targets.toml").write_text(TARGETS)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CONFORMANCE_EMULATOR": emulator.url("aoai-swc")}
-    run = subprocess.run(
+    run = forkserver.run(
         [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "--live",
          "--targets", str(tmp_path / "targets.toml"), str(tmp_path / "test_leftovers.py")],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import forkserver
 from live_support import ROOT, clean_env, first_url, run_pytest
 
 from conformance.live.journal import Journal
@@ -66,7 +67,7 @@ def _run_suite(emulator: Emulator, tmp_path: Path, *args: str) -> tuple[subproce
 
 def _cleanup(emulator: Emulator, journal: Path) -> subprocess.CompletedProcess[str]:
     env = clean_env(CONFORMANCE_EMULATOR=first_url(emulator.info), CONFORMANCE_JOURNAL=str(journal))
-    return subprocess.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
+    return forkserver.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import forkserver
 from live_support import ROOT, clean_env, first_url
 from test_cleanup_faults import tagged_leftovers
 
@@ -29,7 +30,7 @@ def test_a_run_killed_mid_stream_leaves_nothing_after_cleanup(tmp_path: Path) ->
     try:
         env = clean_env(CONFORMANCE_EMULATOR=first_url(emulator.info), CONFORMANCE_JOURNAL=str(journal),
                         CRASH_MARKER=str(marker))
-        proc = subprocess.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", CRASH_SUITE, "--live", "-q",
+        proc = forkserver.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", CRASH_SUITE, "--live", "-q",
                                  "-k", "v1-key-gpt-4o"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
@@ -44,7 +45,7 @@ def test_a_run_killed_mid_stream_leaves_nothing_after_cleanup(tmp_path: Path) ->
         assert len(left) == 3, left  # the kill left a file, a vector store and the streamed response
         assert marker.read_text() in {e.id for e in Journal(journal).alive()}
 
-        done = subprocess.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
+        done = forkserver.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", "targets/emulator.toml"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         assert tagged_leftovers(emulator) == [], done.stdout

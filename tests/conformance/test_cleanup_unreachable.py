@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 import conformance.live.cleanup as cleanup_module
 from conformance.live.journal import Journal
 from conformance.model.targets import load_targets
+import forkserver
 from live_support import ROOT, clean_env
 
 
@@ -95,7 +95,7 @@ def test_the_command_against_a_closed_port_prints_no_traceback(tmp_path: Path) -
     targets.write_text(f'[[resources]]\nname = "r"\nendpoint = "http://127.0.0.1:{port}"\nregion = "x"\n'
                        '[[resources.deployments]]\nname = "d"\nmodel = "m"\n'
                        '[[matrix]]\nresource = "r"\napi = ["v1"]\nauth = ["key"]\ndeployment = ["d"]\n')
-    run = subprocess.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", str(targets)], cwd=ROOT,
+    run = forkserver.run([sys.executable, "-m", "conformance.cli", "cleanup", "--targets", str(targets)], cwd=ROOT,
                          env=clean_env(AZURE_OPENAI_API_KEY="k" * 32, CONFORMANCE_JOURNAL=str(tmp_path / "j.jsonl")),
                          capture_output=True, text=True, timeout=120)
     out = run.stdout + run.stderr

@@ -10,11 +10,12 @@ import pytest
 
 from conformance.model.features import pattern_problem
 from conformance.model.targets import TargetsError, load_targets
+import forkserver
 from live_support import ROOT, clean_env, run_pytest
 
 
 def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "conformance.cli", *args], cwd=ROOT, env=clean_env(),
+    return forkserver.run([sys.executable, "-m", "conformance.cli", *args], cwd=ROOT, env=clean_env(),
                           capture_output=True, text=True, timeout=120)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import forkserver
 
 pytest.importorskip("llm_mock_api", reason="llm-mock-api is a dependency of the project: pip install -e .")
 
@@ -39,7 +40,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     cwd = tmp_path_factory.mktemp("llm-mock")  # it reads ./config.json if there is one: none here
-    proc = subprocess.Popen(
+    proc = forkserver.Popen(
         [sys.executable, "-c", "from llm_mock_api.cli import main; main()", "start", "-H", "127.0.0.1",
          "-p", str(port), "--log-level", "none"],
         cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -92,7 +93,7 @@ def test_suites_run_through_provider_compatible_and_every_feature_gets_a_verdict
     report_dir = tmp_path / "report"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
     env.update(PYTHONPATH=str(ROOT), COMPAT_SERVER_KEY=KEY)
-    run = subprocess.run(
+    run = forkserver.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", f"--rootdir={ROOT}",
          "-c", str(ROOT / "pyproject.toml"), "--live", "--targets", str(_targets(tmp_path, server)),
          "--report-dir", str(report_dir), "suites/test_responses.py", "suites/test_streaming.py",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import forkserver
 from live_support import ROOT, clean_env, run_pytest
 
 #: The suites' memory tests (previous_response_id chains with the fact in the first turn).
@@ -39,7 +40,7 @@ sys.exit(main(sys.argv[2:]))
 
 def _start(workdir: Path, keep: int) -> tuple[subprocess.Popen[bytes], str]:
     ready = workdir / "ready.json"
-    proc = subprocess.Popen([sys.executable, "-c", _FORGETFUL, str(keep), "--port", "0", "--ready-file", str(ready),
+    proc = forkserver.Popen([sys.executable, "-c", _FORGETFUL, str(keep), "--port", "0", "--ready-file", str(ready),
                              "--api-key", "forgetful-key"], cwd=ROOT, env=clean_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30

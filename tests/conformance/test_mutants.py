@@ -19,6 +19,7 @@ import os
 import sys
 from pathlib import Path
 
+import forkserver
 import pytest
 
 from conformance.model.features import FEATURES
@@ -30,6 +31,7 @@ assert _spec is not None and _spec.loader is not None
 harness = importlib.util.module_from_spec(_spec)
 sys.modules["mutants_harness"] = harness
 _spec.loader.exec_module(harness)
+harness.spawn = forkserver.Popen
 
 SLOW = bool(os.environ.get("CONFORMANCE_SLOW"))
 #: Run by default: cheap features, one per family of check (stream grammar, error shape, auth).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +27,7 @@ from conformance.client.factory import Connection
 from conformance.live.embedded import EmulatorError
 from conformance.model.targets import TargetsError, load_targets
 
+import forkserver
 from live_support import ROOT, clean_env, emulator_process, first_url, run_pytest
 
 RESOURCE = ('[[resources]]\nname = "{name}"\nendpoint = "{endpoint}"\nregion = "{region}"\nkey_env = "{env}"\n'
@@ -354,7 +354,7 @@ def test_a_healthy_target_runs_beside_dropped_ones_and_diff_sees_no_regression(t
     assert after.stdout.count(message) == 2, after.stdout  # at the start and again in the summary
     rows = json.loads((tmp_path / "after" / "compat.json").read_text())["rows"]
     assert [(r["target"], r["verdict"]) for r in rows] == [("v1-key-gpt-4o@swedencentral", "supported")]
-    diff = subprocess.run([sys.executable, "-m", "conformance.cli", "diff", str(tmp_path / "before" / "compat.json"),
+    diff = forkserver.run([sys.executable, "-m", "conformance.cli", "diff", str(tmp_path / "before" / "compat.json"),
                            str(tmp_path / "after" / "compat.json")], cwd=ROOT, env=clean_env(),
                           capture_output=True, text=True, timeout=60)
     assert diff.returncode == 0 and "REGRESSION" not in diff.stdout and "REMOVED" in diff.stdout, diff.stdout
@@ -377,7 +377,7 @@ def test_a_bearer_refusing_emulator_keeps_its_key_target_and_the_tests_fail(tmp_
 
 def test_conformance_run_prints_the_message_and_exits_non_zero(tmp_path: Path) -> None:
     targets = targets_file(tmp_path / "t.toml", {"name": "r", "endpoint": f"http://127.0.0.1:{closed_port()}"})
-    run = subprocess.run([sys.executable, "-m", "conformance.cli", "run", "--targets", str(targets),
+    run = forkserver.run([sys.executable, "-m", "conformance.cli", "run", "--targets", str(targets),
                           "--report-dir", str(tmp_path / "reports"), "--feature", "responses.create"],
                          cwd=ROOT, env=clean_env(PF_KEY="k" * 32), capture_output=True, text=True, timeout=120)
     assert run.returncode == 4, run.stdout + run.stderr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
+import forkserver
 import pytest
 
 from conformance.report import load_report, write_all
@@ -66,7 +66,7 @@ def replayed(tmp_path_factory) -> Path:
     if SPEC.exists():
         argv += ["--openapi", str(SPEC)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = forkserver.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out / "compat.json"
 

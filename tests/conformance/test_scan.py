@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import forkserver
 
 from conformance.recording.scan import main, scan_paths
 
@@ -66,7 +66,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 
 def test_the_command_line_entry_point(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text(f"uri: https://contoso.openai.azure.com/openai?sig=abcdef{HEX_KEY}\n")
-    run = subprocess.run([sys.executable, "-m", "conformance.cli", "scan", str(tmp_path)], cwd=ROOT,
+    run = forkserver.run([sys.executable, "-m", "conformance.cli", "scan", str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert f"{tmp_path / 'c.yaml'}:1: resource-host" in run.stdout and ":1: sas" in run.stdout

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conformance.pytest_plugin.plugin import cassette_name
 from conformance.model.targets import load_targets
+import forkserver
 from live_support import ROOT, clean_env
 
 MODULE = "suites/test_responses.py"
@@ -16,7 +17,7 @@ RETRIEVE = "test_retrieve_returns_the_stored_response"
 
 
 def _pytest(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", MODULE, "-q", "-o", f"cache_dir={tmp_path / 'cache'}",
+    return forkserver.run([sys.executable, "-m", "pytest", MODULE, "-q", "-o", f"cache_dir={tmp_path / 'cache'}",
                            "--expect", "none", *args], cwd=ROOT, env=clean_env(**env), capture_output=True, text=True,
                           timeout=120)
 

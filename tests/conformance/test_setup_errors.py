@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
+import forkserver
 from live_support import clean_env
 
 SUITE = '''
@@ -36,7 +36,7 @@ def test_skipped_in_setup(request):
 def _run(tmp_path: Path, *args: str) -> str:
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["conformance.pytest_plugin.plugin"]\n')
     (tmp_path / "test_setup.py").write_text(SUITE)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *args, "test_setup.py"],
+    run = forkserver.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *args, "test_setup.py"],
                          cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout + run.stderr
     return run.stdout

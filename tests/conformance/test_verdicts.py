@@ -11,6 +11,7 @@ from conformance.model.sdk import http_module
 import openai
 
 httpx = http_module()
+import forkserver
 import pytest
 import yaml
 
@@ -275,7 +276,7 @@ def _replay(cassettes: Path, report: Path) -> subprocess.Popen:
     env.update(PYTHONPATH=str(ROOT), CONFORMANCE_CASSETTES=str(cassettes))
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={ROOT}",
                "-c", str(ROOT / "pyproject.toml"), "--report-dir", str(report), NODE]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return forkserver.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _row(proc: subprocess.Popen, report: Path) -> tuple[int, str, dict, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import forkserver
 
 from conformance.outcome.stream_errors import TRANSIENT_CODES
 
@@ -38,7 +39,7 @@ def _env(**extra: str) -> dict[str, str]:
 def _start_run(report: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={ROOT}",
                "-c", str(ROOT / "pyproject.toml"), "--report-dir", str(report), *args]
-    return subprocess.Popen(command, cwd=ROOT, env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return forkserver.Popen(command, cwd=ROOT, env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _finish(proc: subprocess.Popen[str], report: Path) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def _fault_signature(evidence: dict[str, Any]) -> bool:
 
 def test_a_live_run_with_injected_faults_has_no_failed_verdicts(tmp_path):
     ready = tmp_path / "ready.json"
-    emulator = subprocess.Popen(
+    emulator = forkserver.Popen(
         [sys.executable, "-m", "emulator", "--port", "0", "--ready-file", str(ready),
          "--faults", "0.2", "--fault-seed", "7", "--api-key", "fault-key"],
         cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import forkserver
 import pytest
 
 try:  # tests/conformance may become a package
@@ -45,7 +45,7 @@ def _run(workdir: Path, url: str, suite: str, select: str) -> tuple[int, str, li
     report = workdir / "report"
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", f"--rootdir={ROOT}",
                "-c", str(ROOT / "pyproject.toml"), "--report-dir", str(report), "--live", *suite.split(), "-k", select]
-    done = subprocess.run(command, cwd=ROOT, env=clean_env(CONFORMANCE_EMULATOR=url), capture_output=True, text=True,
+    done = forkserver.run(command, cwd=ROOT, env=clean_env(CONFORMANCE_EMULATOR=url), capture_output=True, text=True,
                           timeout=300)
     rows = json.loads((report / "compat.json").read_text())["rows"] if (report / "compat.json").exists() else []
     return done.returncode, done.stdout + done.stderr, rows
