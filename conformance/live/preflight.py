@@ -108,13 +108,16 @@ def check(targets: list[Target], connect: Connect, timeout: float = TIMEOUT) -> 
             resolved.append((first, None, Finding(emulator_problem)))
             continue
         try:
-            resolved.append((first, replace(connect(first), max_retries=0, timeout=timeout), None))
+            connection = connect(first)
+            # A resource's own `timeout`, when shorter, bounds its probe too: a user who allows
+            # 2 s a request does not wait 5 s to hear the endpoint is silent.
+            resolved.append((first, replace(connection, max_retries=0, timeout=min(timeout, connection.timeout)), None))
         except (CredentialError, EmulatorError) as exc:
             resolved.append((first, None, Finding(str(exc))))
             if first.on_emulator and not isinstance(exc, UnknownResource):
                 emulator_problem = str(exc)  # a dead emulator: do not wait for it once per group
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], timeout), resolved))
+        verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], item[1].timeout if item[1] else timeout), resolved))
     by_message: dict[str, list[str]] = defaultdict(list)
     noted: dict[str, list[str]] = defaultdict(list)
     usable: list[Target] = []

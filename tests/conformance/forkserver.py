@@ -45,7 +45,7 @@ SWITCH = "CONFORMANCE_TEST_FORKSERVER"
 #: project's own packages: pytest rewrites the asserts of a plugin's distribution as it imports
 #: them, and warns about modules imported before it could.
 WARM = ("pytest", "openai", "vcr", "pydantic", "yaml", "jinja2", "rich", "jsonschema", "starlette",
-        "uvicorn", "httpx", "mcp", "PIL.Image", "pypdf", "jwt", "cryptography")
+        "uvicorn", "httpx2", "mcp", "PIL.Image", "pypdf", "jwt", "cryptography", "hypothesis")
 
 
 # --- the client side ---------------------------------------------------------------------------

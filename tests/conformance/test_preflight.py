@@ -30,14 +30,14 @@ from conformance.model.targets import TargetsError, load_targets
 import forkserver
 from live_support import ROOT, clean_env, emulator_process, first_url, run_pytest
 
-RESOURCE = ('[[resources]]\nname = "{name}"\nendpoint = "{endpoint}"\nregion = "{region}"\nkey_env = "{env}"\n'
+RESOURCE = ('[[resources]]\nname = "{name}"\nendpoint = "{endpoint}"\nregion = "{region}"\nkey_env = "{env}"\n{extra}'
             '[[resources.deployments]]\nname = "gpt-4o"\nmodel = "gpt-4o"\n'
             '[[matrix]]\nresource = "{name}"\napi = ["{api}"]\nauth = ["{auth}"]\ndeployment = ["gpt-4o"]\n'
             'features = ["responses.create"]\n')
 
 
 def targets_file(path: Path, *resources: dict[str, str]) -> Path:
-    defaults = {"env": "PF_KEY", "api": "v1", "auth": "key"}
+    defaults = {"env": "PF_KEY", "api": "v1", "auth": "key", "extra": ""}
     path.write_text("".join(RESOURCE.format(**{**defaults, "region": r["name"], **r}) for r in resources))
     return path
 
@@ -140,6 +140,13 @@ def test_a_silent_endpoint_is_one_short_timeout_per_target(tmp_path: Path) -> No
         outcome = preflight.check(targets, lambda t: Connection(t.endpoint, "k"), timeout=1.0)
     assert not outcome.usable and len(outcome.problems) == 2
     assert all("did not answer within 1 s" in p.message for p in outcome.problems), outcome.problems
+
+
+def test_a_resource_timeout_shorter_than_the_probes_bounds_it(tmp_path: Path) -> None:
+    with silent_endpoint() as silent:
+        targets = load_targets(targets_file(tmp_path / "t.toml", {"name": "a", "endpoint": silent}))
+        outcome = preflight.check(targets, lambda t: Connection(t.endpoint, "k", timeout=0.5), timeout=5.0)
+    assert [p.message.split(" (")[0] for p in outcome.problems] == ["resource 'a' did not answer within 0.5 s"]
 
 
 def test_the_probes_of_several_targets_run_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,7 +326,8 @@ def test_each_setup_error_is_one_message_and_a_usage_error_before_any_test(tmp_p
         elif scenario == "dead endpoint":
             spec["endpoint"], expected = f"http://127.0.0.1:{closed_port()}", "cannot reach resource 'r' ("
         elif scenario == "silent endpoint":
-            spec["endpoint"], expected = silent, "resource 'r' did not answer within 5 s"
+            # its own 1 s request timeout bounds the probe's 5 s
+            spec["endpoint"], spec["extra"], expected = silent, "timeout = 1\n", "resource 'r' did not answer within 1 s"
         elif scenario == "endpoint with a path":
             spec["endpoint"], expected = "https://r.openai.azure.com/openai/v1/", "resources[0].endpoint (resource 'r'): "
         elif scenario == "bad api-version":
