@@ -108,9 +108,34 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
         await super().startup(sockets=sockets)
         if self.started:
             self._on_started()
+
+    async def main_loop(self) -> None:
+        """uvicorn's loop (a tick every 0.1 s), woken at once by a stop instead of at the next
+        tick: a test run that starts and stops the emulator waits for nothing."""
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            try:
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            except asyncio.TimeoutError:
+                pass
+            should_exit = await self.on_tick(counter)
+
+    def wake(self) -> None:
+        """End the main loop's wait now (safe from a signal handler or another thread)."""
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        super().handle_exit(sig, frame)
+        self.wake()
 
 
 class Emulator:
@@ -226,6 +251,7 @@ class Emulator:
         """Ask a running server to shut down (safe from any thread)."""
         if self._server is not None:
             self._server.should_exit = True
+            self._server.wake()
 
     # --- background thread ----------------------------------------------------------------
 

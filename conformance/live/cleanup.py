@@ -22,7 +22,9 @@ from conformance.client.factory import Connection, build_client
 from conformance.live.created import KINDS
 from conformance.live.embedded import ATTACH_ENV, EmulatorError, attach
 from conformance.live.journal import Entry, Journal
+from conformance.live.preflight import connect_failure
 from conformance.model.targets import Target
+from conformance.outcome.verdicts import exception_chain
 from conformance.recording.redact import Redactor
 
 
@@ -65,7 +67,25 @@ def _label(kind: str, object_id: str, resource: str) -> str:
     return f"{kind} {object_id} on {resource}"
 
 
+#: Seconds the reachability probe waits (a resource that accepts connections gets the retries).
+PROBE_TIMEOUT = 10.0
+
+
+def _probe(client: Any) -> None:
+    """Raise at once when the resource refuses connections (refused, unknown host, TLS): the
+    SDK's retries (about 6 s with ``max_retries=4``) cannot help there. Anything else, a
+    timeout or an error status included, is left to the retried calls that follow."""
+    try:
+        client.with_options(max_retries=0, timeout=PROBE_TIMEOUT).models.list()
+    except openai.APIConnectionError as exc:
+        if any(connect_failure(link) for link in exception_chain(exc)):
+            raise
+    except openai.APIError:
+        pass
+
+
 def _clean_resource(client: Any, resource: str, entries: list[Entry], outcome: Outcome, dry_run: bool) -> None:
+    _probe(client)
     for entry in entries:
         kind, label = KINDS[entry.kind], _label(entry.kind, entry.id, resource)
         try:

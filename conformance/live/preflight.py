@@ -29,7 +29,7 @@ import openai
 
 from conformance.client.auth import CredentialError
 from conformance.client.factory import Connection, SdkCannotExpress, build_client
-from conformance.live.embedded import ATTACH_ENV, EmulatorError, UnknownResource
+from conformance.live.embedded import EmulatorError, UnknownResource
 from conformance.model.targets import Target
 from conformance.outcome.verdicts import exception_chain as _chain
 
@@ -154,7 +154,7 @@ def _setup_problem(target: Target, connection: Optional[Connection], timeout: fl
         return (f"{where} did not answer within {timeout:g} s (it may accept connections and never reply): "
                 "check its `endpoint` in the targets file, your proxy, and the resource's network rules")
     except openai.APIConnectionError as exc:
-        if not any(_connect_failure(link) for link in _chain(exc)):
+        if not any(connect_failure(link) for link in _chain(exc)):
             return None  # connected, then dropped: the service's hiccup, for the tests to judge
         return (f"cannot reach {where} ({_root_cause(exc)}): check its `endpoint` in the targets file "
                 f"(e.g. {_EXAMPLE_ENDPOINT[target.kind]}) and that this machine can reach it")
@@ -260,7 +260,7 @@ def _said(exc: openai.APIStatusError) -> str:
     return f": {str(message)[:200]}" if message else ""
 
 
-def _connect_failure(exc: BaseException) -> bool:
+def connect_failure(exc: BaseException) -> bool:
     """httpx's (or httpx2's) ConnectError: refused, unknown host, TLS handshake; not a later drop."""
     return any(c.__name__ == "ConnectError" and c.__module__.startswith("httpx") for c in type(exc).__mro__)
 

@@ -40,6 +40,8 @@ from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 SWITCH = "CONFORMANCE_TEST_FORKSERVER"
+#: A file to which the server appends each child's command and CPU seconds (unset: nothing).
+LOG_ENV = "CONFORMANCE_TEST_FORKSERVER_LOG"
 #: What every child would import again: the test runner, the SDK, the recorder, the emulator's
 #: server stack. Libraries only, none of which reads the environment at import. Not this
 #: project's own packages: pytest rewrites the asserts of a plugin's distribution as it imports
@@ -94,7 +96,8 @@ class _Server:
               session: bool) -> tuple[socket.socket, int]:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         conn.connect(self.path)
-        request = json.dumps({"argv": argv, "cwd": cwd, "env": env, "session": session}).encode()
+        request = json.dumps({"argv": argv, "cwd": cwd, "env": env, "session": session,
+                              "test": os.environ.get("PYTEST_CURRENT_TEST", "")}).encode()
         socket.send_fds(conn, [request], list(fds))
         pid = int(conn.recv(64).decode())
         return conn, pid
@@ -366,6 +369,7 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the test run's to handle
     children: dict[int, socket.socket] = {}
+    started: dict[int, list[str]] = {}
     print("ready", flush=True)
     while os.getppid() == parent:
         try:
@@ -397,6 +401,7 @@ def serve(path: str) -> None:
                 os._exit(_child(request, base_path))
             for fd in fds:
                 os.close(fd)
+            started[pid] = [request.get("test", ""), *request["argv"][:12]]
             try:
                 conn.send(f"{pid}".encode())
                 children[pid] = conn
@@ -404,11 +409,14 @@ def serve(path: str) -> None:
                 conn.close()
         while children:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
                 break
+            if LOG_ENV in os.environ:  # what each child cost, for benchmarks/test_cost.py
+                with open(os.environ[LOG_ENV], "a", encoding="utf-8") as log:
+                    log.write(json.dumps({"argv": started.pop(pid, []), "cpu": usage.ru_utime + usage.ru_stime}) + "\n")
             conn = children.pop(pid, None)
             if conn is not None:
                 try:

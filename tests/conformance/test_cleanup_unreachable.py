@@ -34,6 +34,10 @@ class _Client:
         self.files = SimpleNamespace(list=self._list, delete=self.deleted.append)
         self.vector_stores = SimpleNamespace(list=self._list, delete=self.deleted.append)
         self.responses = SimpleNamespace(delete=self._delete)
+        self.models = SimpleNamespace(list=self._list)  # cleanup's reachability probe
+
+    def with_options(self, **_: Any) -> "_Client":
+        return self
 
     def _call(self) -> None:
         if not self.reachable:
