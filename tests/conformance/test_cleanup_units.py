@@ -59,6 +59,10 @@ class _Fake:
         self.vector_stores = SimpleNamespace(list=lambda: [SimpleNamespace(id=i, name=n) for i, n in self.store_names.items()],
                                              delete=lambda i: self.store_names.pop(i))
         self.responses = SimpleNamespace(delete=self._missing)
+        self.models = SimpleNamespace(list=lambda: [])  # cleanup's reachability probe
+
+    def with_options(self, **_: Any) -> Any:
+        return self
 
     def _missing(self, response_id: str) -> Any:
         request = httpx.Request("DELETE", f"https://x/responses/{response_id}")
@@ -183,7 +187,10 @@ def test_cleanup_never_prints_the_credential_a_service_echoed(tmp_path: Path, mo
     reply = httpx.Response(403, request=httpx.Request("GET", "http://127.0.0.1/openai/v1/responses/resp_1"))
 
     class _Refusing:
-        files = vector_stores = SimpleNamespace(list=lambda: [])
+        files = vector_stores = models = SimpleNamespace(list=lambda: [])
+
+        def with_options(self, **_: Any) -> Any:
+            return self
 
         def get(self, *args: Any, **kwargs: Any) -> Any:
             raise openai.PermissionDeniedError(f"key {key} is not allowed here", response=reply, body=None)
