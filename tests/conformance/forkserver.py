@@ -357,6 +357,12 @@ def serve(path: str) -> None:
         except ImportError:
             pass
     _quiet_already_imported()
+    import gc
+
+    # What the warm imports built lives as long as any child: out of the collector's sight,
+    # each child's collections (pytest runs several at the end of a session) walk only what
+    # the child made (measured: 0.95 s -> 0.70 s of CPU for a small suite run).
+    gc.freeze()
     own = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     base_path = [p for p in sys.path if p not in own]
     parent = os.getppid()
