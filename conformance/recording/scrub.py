@@ -75,6 +75,9 @@ class Scrubber:
         self._placeholder_netloc = urlsplit(self.placeholder_base).netloc
         self._literals: dict[bytes, bytes] = {}
         self._literal_re: re.Pattern[bytes] | None = None
+        #: The last requests scrubbed, by content: vcrpy scrubs the same live request about four
+        #: times (matching, playing, appending), each time a fresh deep copy of it.
+        self._memo: dict[tuple[Any, ...], tuple[str, dict[str, str], Any]] = {}
         for key in api_keys:
             self.add_api_key(key)
         for token in tokens:
@@ -131,6 +134,7 @@ class Scrubber:
     add_host = add_base_url
 
     def _compile(self) -> None:
+        self._memo.clear()  # a new secret changes what any request scrubs to
         # Longest first, so a base URL wins over the bare host inside it.
         literals = sorted(self._literals, key=lambda b: (-len(b), b))
         self._literal_re = re.compile(b"|".join(re.escape(lit) for lit in literals))
@@ -171,6 +175,22 @@ class Scrubber:
             return request  # from a committed cassette: scrubbed when it was recorded
         if is_identity_request(request.uri):
             return None
+        key = (request.method, request.uri, tuple(request.headers.items()), request.body)
+        try:
+            known = self._memo.get(key)
+        except TypeError:  # a body vcrpy did not turn into bytes: scrub it every time
+            return self._scrub_request(request)
+        if known is not None:
+            request.uri, headers, request.body = known
+            request.headers = dict(headers)
+            return request
+        scrubbed = self._scrub_request(request)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = (scrubbed.uri, dict(scrubbed.headers), scrubbed.body)
+        return scrubbed
+
+    def _scrub_request(self, request: Request) -> Request:
         original = dict(request.headers.items())
         headers = {
             name.lower(): self.scrub_text(str(value))
@@ -212,6 +232,9 @@ class Scrubber:
         }
         return response
 
+
+#: Requests remembered by `Scrubber.scrub_request` (a test's requests in flight are a few).
+_MEMO_SIZE = 32
 
 #: Marks an interaction loaded from a cassette in replay (see `mark_loaded`).
 LOADED = "_conformance_loaded"
