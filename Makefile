@@ -24,7 +24,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(
 # under the temp directory instead of not at all: each xdist worker otherwise re-compiles
 # everything (tests/conftest.py does the same for the tests' own subprocesses).
 test: $(BIN)/conformance
-	$(if $(PYTHONDONTWRITEBYTECODE),env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$${PYTHONPYCACHEPREFIX:-$${TMPDIR:-/tmp}/conformance-pycache-$$(id -u)}) $(BIN)/pytest -n $(TEST_WORKERS)
+	$(if $(PYTHONDONTWRITEBYTECODE),env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$${PYTHONPYCACHEPREFIX:-$${TMPDIR:-/tmp}/conformance-pycache-$$(id -u)}) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Secret-shaped strings in the cassettes (CI runs this before the tests).
 scan: $(BIN)/conformance

@@ -11,6 +11,13 @@ module it collected: about a third of a small session's CPU (measured: 3.6 s -> 
 one suite module). Their children get a byte-code cache under the temp directory instead, so
 the work tree stays as clean as the setting meant it to be. A PYTHONPYCACHEPREFIX of the
 user's own is kept; nothing changes where byte code is written normally.
+
+Order under xdist: the tests that run a whole pytest or emulator process (modules that use
+tests/conformance/forkserver.py) take seconds each, the rest milliseconds. With `--dist
+worksteal` (as `make test` runs) each worker starts on its own contiguous share of the
+collection; :func:`pytest_collection_modifyitems` makes each share begin with its part of
+the slow tests (in the random order pytest-randomly chose), so none of them starts last and
+holds up the end of the run while the other workers idle.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from conformance.live.journal import JOURNAL_ENV
 
@@ -38,3 +47,18 @@ def _cache_child_byte_code() -> None:
 
 
 _cache_child_byte_code()
+
+
+def _slow(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    return module is not None and hasattr(module, "forkserver")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        return
+    slow = [item for item in items if _slow(item)]
+    fast = [item for item in items if not _slow(item)]
+    items[:] = [item for share in range(workers) for item in (*slow[share::workers], *fast[share::workers])]

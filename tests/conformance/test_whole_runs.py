@@ -64,11 +64,6 @@ def _same_table_serial_and_parallel(tmp_path: Path, *args: str) -> None:
 #: flavour's verdict kind (supported on v1, unsupported on dated) and every background test.
 SUBSET = ("suites/test_background.py", "suites/test_errors.py", "-k", "v1-key or 2025-04-01-preview-key")
 
-
-def test_two_workers_give_the_serial_verdicts_offline(tmp_path):
-    _same_table_serial_and_parallel(tmp_path, *SUBSET)
-
-
 #: A spec of our own that every response deviates from (a field no service sends is required),
 #: so the notes are not empty and a worker that drops the bodies shows.
 _SPEC = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
@@ -79,17 +74,34 @@ def _comparable(report: dict[str, Any]) -> dict[str, Any]:
     """The report without what differs between any two runs: timings, timestamps, row order."""
     environment = {k: v for k, v in report["environment"].items() if k not in ("started_at", "finished_at")}
     rows = sorted(({k: v for k, v in row.items() if k != "duration"} for row in report["rows"]),
-                   key=lambda row: (row["feature"], row["target"]))
+                  key=lambda row: (row["feature"], row["target"]))
     return {**report, "environment": environment, "rows": rows}
 
 
-def test_two_workers_give_the_serial_report_shapes_included(tmp_path):
-    spec = tmp_path / "spec.json"
+@pytest.fixture(scope="module")
+def offline_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One offline run serial and one with ``-n 2`` (the same arguments): the background and
+    error tests on a v1 and a dated target, responses and streams on v1, with ``--openapi``.
+    Both tests below read this one pair (each run is a pytest process, ``-n 2`` two more)."""
+    tmp = tmp_path_factory.mktemp("offline-pair")
+    spec = tmp / "spec.json"
     spec.write_text(json.dumps(_SPEC))
-    args = ("suites/test_responses.py", "suites/test_streaming.py", "-k", "v1-key", "--openapi", str(spec))
-    serial = _start_run(tmp_path / "serial", *args)
-    parallel = _start_run(tmp_path / "parallel", "-n", "2", *args)
-    one, two = _finish(serial, tmp_path / "serial"), _finish(parallel, tmp_path / "parallel")
+    args = ("suites/test_background.py", "suites/test_errors.py", "suites/test_responses.py", "suites/test_streaming.py",
+            "-k", "v1-key or (2025-04-01-preview-key and (background or errors))", "--openapi", str(spec))
+    serial = _start_run(tmp / "serial", *args)
+    parallel = _start_run(tmp / "parallel", "-n", "2", *args)
+    return _finish(serial, tmp / "serial"), _finish(parallel, tmp / "parallel")
+
+
+def test_two_workers_give_the_serial_verdicts_offline(offline_pair):
+    one, two = offline_pair
+    assert _table(one), "the run recorded no verdicts"
+    assert {r["verdict"] for r in one["rows"]} >= {"supported", "unsupported"}  # v1 and a dated api-version
+    assert _table(two) == _table(one)
+
+
+def test_two_workers_give_the_serial_report_shapes_included(offline_pair):
+    one, two = offline_pair
     shapes = one["shapes"]
     assert any(s["fields"] for s in shapes.values()) and any(s["events"] for s in shapes.values()), shapes
     assert any(s["notes"] for s in shapes.values()), "the spec's required field gave no note"
@@ -111,7 +123,8 @@ def _fault_signature(evidence: dict[str, Any]) -> bool:
     return any(word in detail for word in ("Connection", "Timeout", "RemoteProtocolError", "ReadError", "StillPending"))
 
 
-def test_a_live_run_with_injected_faults_has_no_failed_verdicts(tmp_path):
+@pytest.mark.parametrize("selection", ["v1-key", "v1-preview-key"])  # one run each: they can go side by side
+def test_a_live_run_with_injected_faults_has_no_failed_verdicts(tmp_path, selection):
     ready = tmp_path / "ready.json"
     emulator = forkserver.Popen(
         [sys.executable, "-m", "emulator", "--port", "0", "--ready-file", str(ready),
@@ -127,7 +140,7 @@ def test_a_live_run_with_injected_faults_has_no_failed_verdicts(tmp_path):
         info = json.loads(ready.read_text())
         url = info["resources"]["aoai-swc"]["url"]
         run = _start_run(tmp_path / "report", "--live", "suites/test_responses.py", "suites/test_background.py",
-                         "suites/test_streaming.py", "suites/test_errors.py", "-k", "v1-key or v1-preview-key",
+                         "suites/test_streaming.py", "suites/test_errors.py", "-k", selection,
                          CONFORMANCE_EMULATOR=url)
         report = _finish(run, tmp_path / "report")
         with urllib.request.urlopen(f"{url}/emulator/info", timeout=5) as reply:
