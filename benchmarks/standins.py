@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
 from typing import Any
 
 QUICKSTART = "https://learn.microsoft.com/azure/search/search-get-started-portal"
@@ -52,14 +50,13 @@ class StandIns:
     def __init__(self) -> None:
         self.origin = ""
         self._server: Any = None
-        self._thread: threading.Thread | None = None
 
     def routes(self) -> list[str]:
         """``--outbound`` values for the emulator."""
         return [f"{public}={self.origin}" for public in PUBLIC_ORIGINS]
 
     def __enter__(self) -> StandIns:
-        import uvicorn
+        from conformance.pytest_plugin.fixtures.loopback import ThreadServer
         from mcp.server.mcpserver import MCPServer
 
         server = MCPServer("microsoft-learn-stand-in")
@@ -81,19 +78,10 @@ class StandIns:
                 scope = {**scope, "path": "/mcp"}
             await mcp_app(scope, receive, send)
 
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="stand-ins", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the stand-in server did not start")
-            time.sleep(0.01)
-        self.origin = f"http://127.0.0.1:{self._server.servers[0].sockets[0].getsockname()[1]}"
+        self._server = ThreadServer(app, "stand-in server")
+        self.origin = self._server.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._server is not None:
+            self._server.stop()
