@@ -138,8 +138,7 @@ def _history(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from conformance.report import write_all
     from conformance.report.merge import merge_reports
-    from conformance.report import write_all
-    from conformance.report.merge import DuplicateSdk, merge_reports
+    from conformance.report.merge import DuplicateSdk
 
     reports = [_load(path) for path in args.reports]
     try:

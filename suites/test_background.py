@@ -14,12 +14,8 @@ from conformance.harness import (
     contracts,
     events_of,
     expect,
-    features,
     FinishedFirst,
     needs_sdk,
-    SDK_VERSION,
-    SdkCannotExpress,
-    supports,
     wait_until_done,
 )
 

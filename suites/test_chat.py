@@ -15,7 +15,7 @@ from typing import Optional
 
 import pytest
 
-from conformance.harness import expect, facts_for, FILLERS, PNG, recall_violation, recalls
+from conformance.harness import facts_for, FILLERS, PNG, recall_violation, recalls
 
 
 @dataclass

@@ -4,7 +4,6 @@ API does not serve and an unknown response id get back, in Azure's error shape.
 A refusal that is due must come back as itself: a 5xx in its place on every try is a
 failure, not an outage (expect.refusal)."""
 
-import openai
 import pytest
 
 from conformance.harness import contracts, expect, OTHER_AUDIENCE_SCOPE, with_bad_signature

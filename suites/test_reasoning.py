@@ -7,7 +7,7 @@ Seeds: responses-reasoning-aoai*.py (effort high), responses-basic-reasoning-sum
 
 import pytest
 
-from conformance.harness import expect, items, text_of
+from conformance.harness import items, text_of
 QUESTION = "How many r's are in the word strawberry?"
 
 

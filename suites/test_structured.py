@@ -11,7 +11,7 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from conformance.harness import expect, sdk_lacks, SDK_VERSION, text_of
+from conformance.harness import expect, sdk_lacks, text_of
 
 CALENDAR_EVENT = {
     "type": "object",

@@ -11,11 +11,9 @@ import pytest
 
 from conformance.harness import (
     contracts,
-    expect,
     HANDBOOK,
     items,
     sdk_lacks,
-    SDK_VERSION,
     text_of,
     vector_stores,
     wait_for_file_batch,

@@ -9,7 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from conformance.harness import contracts, expect, items, of_type, text_of
+from conformance.harness import contracts, items, of_type, text_of
 WEATHER_SCHEMA = {
     "type": "object",
     "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},

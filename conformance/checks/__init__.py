@@ -21,13 +21,7 @@ from conformance.checks.content_filter import (
     check_prompt_filtered,
     check_stream_content_filters,
 )
-from conformance.checks._base import Violation
-from conformance.checks.request import check_against_request
-from conformance.checks.response import RESPONSE_STATUSES, check_response
-from conformance.checks.rules import RULES
-from conformance.checks.stream import check_stream
 from conformance.checks.surface import check_cached_tokens, check_compacted, check_compaction_item, check_logprobs, check_service_tier
-from conformance.checks.wire import check_sse_content_type, check_sse_data
 
 __all__ = [
     "RESPONSE_STATUSES",

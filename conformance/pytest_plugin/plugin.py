@@ -279,7 +279,6 @@ def pytest_runtest_makereport_fast(item: pytest.Item, call: pytest.CallInfo[None
     pytest's traceback rendering (about 0.4 s a test: it parses the SDK's large modules);
     the wrapper below still decides and records the verdict."""
     from conformance.pytest_plugin.results import quick_report
-    from conformance.pytest_plugin.results import quick_report
     from conformance.pytest_plugin.setup_errors import setup_report
 
     repeated = setup_report(item, call)

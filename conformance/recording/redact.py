@@ -8,10 +8,8 @@ report's evidence, cleanup's output), with partial matches cut too.
 from __future__ import annotations
 
 import dataclasses
-import logging
-import os
 import re
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from conformance.recording.patterns import scrub_patterns
 from conformance.recording.scrub import API_KEY_PLACEHOLDER, SECRET_PLACEHOLDER, TOKEN_PLACEHOLDER, Scrubber

@@ -15,7 +15,7 @@ from conformance.model.features import FEATURES
 from conformance.model.sdk import SDK_VERSION
 from conformance.outcome.verdicts import SEVERITY, combine
 from conformance.report.model import Environment, FeatureInfo, Report, Row, Shape, TargetInfo
-from conformance.outcome.verdicts import SEVERITY, Verdict, combine
+from conformance.outcome.verdicts import Verdict
 
 from conformance.model.targets import Target
 from conformance.outcome.result import TestResult
@@ -115,7 +115,6 @@ def build_shapes(results: list[TestResult], openapi: Optional[str]) -> dict[str,
         events[result.feature] |= result.shape.events
     checker = None
     if openapi:
-        from conformance.report.openapi import OpenApiChecker
         from conformance.report.openapi import load
 
         checker = load(Path(openapi))

@@ -27,7 +27,6 @@ from emulator.api import conversations
 from emulator.engine import content_filter
 from emulator.engine.conversation import normalize_input, turns_of
 from emulator.engine import compaction
-from emulator.engine import context
 from emulator.engine import options
 def _deployment(call: Call, body: dict[str, Any]) -> Deployment:
     """Resolve ``model`` to a deployment the way Azure's gateway does, before validation."""

@@ -19,10 +19,9 @@ import copy
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.state.profile import Deployment, Profile
-from emulator.engine.run import Run
 from emulator.state.store import Record
 
 Event = dict[str, Any]

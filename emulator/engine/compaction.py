@@ -9,16 +9,13 @@ blob this emulator did not seal is refused like a bad encrypted reasoning item.
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.wire import errors
 from emulator.wire import objects
 from emulator.wire import sealed
-from emulator.engine.conversation import normalize_input, turns_of
-from emulator.wire.ids import item_id, new_id
-from emulator.engine.model import Turn, count_tokens, turn_tokens
-from emulator.wire.request import _parse_input, _str, decode_body, json_type
+from emulator.wire.ids import item_id
+from emulator.engine.model import Turn, count_tokens
 
 
 # CompactResponseMethodPublicBody in OpenAI's spec (openai SDK 3.x responses.compact).

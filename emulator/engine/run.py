@@ -26,7 +26,6 @@ from emulator.wire.versions import Api
 from emulator.engine.vision import ImageInfo
 from emulator.engine import content_filter
 from emulator.engine import compaction
-from emulator.engine import model
 from emulator.engine.logprobs import logprobs_for
 from emulator.engine.options import LOGPROBS
 from emulator.engine.prompt_cache import PromptCache, prompt_tokens

@@ -13,7 +13,7 @@ from typing import Any
 from emulator.mutations import auth, background, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
 from emulator.mutations.base import FAMILIES, MUTANTS, Exchange, Mutant, Seams
 from emulator.mutations.middleware import Mutating
-from emulator.mutations import auth, background, content_filter, errors, files, model, state, streaming, tools  # noqa: F401  (they register)
+from emulator.mutations import content_filter  # noqa: F401  (they register)
 
 __all__ = ["FAMILIES", "MUTANTS", "Exchange", "Mutant", "Mutating", "Seams", "activate", "catalogue"]
 

@@ -9,7 +9,6 @@ so this is what a user would see from a service with that bug.
 from __future__ import annotations
 
 import copy
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
