@@ -67,7 +67,7 @@ def _floor_one(cassette: Path) -> float:
     import openai
     import vcr
 
-    from conformance import recording as cassettes
+    from conformance import recording
     from conformance.recording import serializer
     from conformance.client.factory import shared_ssl_context
 
@@ -79,7 +79,7 @@ def _floor_one(cassette: Path) -> float:
         # The floor gets the suite's one optimisation that is not suite machinery: a shared
         # TLS context (the SDK would load the CA bundle per client otherwise).
         http = openai.DefaultHttpxClient(verify=shared_ssl_context())
-        client = openai.OpenAI(api_key="floor", base_url=f"{cassettes.PLACEHOLDER_BASE}/openai/", max_retries=0, http_client=http)
+        client = openai.OpenAI(api_key="floor", base_url=f"{recording.PLACEHOLDER_BASE}/openai/", max_retries=0, http_client=http)
         for interaction in data["interactions"]:
             request = interaction["request"]
             body = request.get("body")

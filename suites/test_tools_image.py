@@ -75,3 +75,5 @@ def test_image_generation_stream_is_refused_or_has_no_partial_images(make_client
             raise  # refused for another reason (e.g. the tool on this api-version): the verdict decides
         expect.azure_error(refused, 400)
         return
+    partial = [e.type for e in events if e.type.endswith("partial_image")]
+    assert not partial, f"the stream sent partial images, which Azure's Responses tool does not: {partial}"

@@ -341,8 +341,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    from conformance import recording as cassettes
-    cassettes.register(vcr)
+    from conformance import recording
+    recording.register(vcr)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 from conformance.client.shapes import ShapeLog
 from conformance.outcome.stream_errors import StreamErrorEvent
 from conformance.model.targets import Target
-from conformance import recording as cassettes
+from conformance import recording
 from conformance.recording import Scrubber
 from conformance.recording.redact import Redactor, scrub
 from conformance.outcome.result import TestResult
@@ -199,7 +199,7 @@ def _mismatch_text(exc: BaseException) -> str:
     cassette = getattr(exc, "cassette", None)
     request = getattr(exc, "failed_request", None)
     if cassette is not None and request is not None:
-        return cassettes.describe_mismatch(request, cassette)
+        return recording.describe_mismatch(request, cassette)
     return str(exc)
 
 

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import pytest
 
 from conformance.client import auth
-from conformance import recording as cassettes
+from conformance.recording import PLACEHOLDER_BASE, Scrubber, set_provenance, vcr_config
 from conformance.client.factory import Connection, build_client
 from conformance.live.embedded import EmulatorHandle, start_or_attach
 from conformance.pytest_plugin.results import Results
@@ -38,7 +38,7 @@ class RunState:
         self._emulator: Optional[EmulatorHandle] = None
         self._sync_providers: dict[tuple[str, str], Callable[[], str]] = {}
         self._saved_env: dict[str, Optional[str]] = {}
-        self.scrubber = cassettes.Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
+        self.scrubber = Scrubber(secrets=[auth.FAKE_KEY, auth.FAKE_TOKEN], hosts=[])
         self.results = Results(config.rootpath, self.scrubber, live=live, recording=recording)
         #: Live runs journal what they create (replay creates nothing).
         self.tracker: Optional[Tracker] = Tracker(Journal()) if live else None
@@ -88,7 +88,7 @@ class RunState:
         # The endpoint's path (a Foundry project's /api/projects/<p>, a server's /v1) stays:
         # cassettes match on it.
         if not self.live:
-            return cassettes.PLACEHOLDER_BASE + target.endpoint_path
+            return PLACEHOLDER_BASE + target.endpoint_path
         if target.on_emulator:
             return self.emulator.url(target.emulator_resource) + target.endpoint_path
         self.scrubber.add_host(target.endpoint)
@@ -150,14 +150,14 @@ class RunState:
     # ------------------------------------------------------------------ cassettes
 
     def vcr_config(self) -> dict[str, Any]:
-        return cassettes.vcr_config(self.scrubber, replay=not self.recording)
+        return vcr_config(self.scrubber, replay=not self.recording)
 
     def begin_cassette(self, node: Any, target: Optional[Target]) -> None:
         if not self.recording or target is None:
-            cassettes.set_provenance(None)
+            set_provenance(None)
             return
         against = f"emulator {self.emulator.version}" if target.on_emulator else target.provider
-        cassettes.set_provenance({
+        set_provenance({
             "recorded_against": against,
             "recorded_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "target": target.id,
