@@ -59,6 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     if workers < 2:
         return
-    slow = [item for item in items if _slow(item)]
-    fast = [item for item in items if not _slow(item)]
+    slow, fast = [], []
+    for item in items:
+        (slow if _slow(item) else fast).append(item)
     items[:] = [item for share in range(workers) for item in (*slow[share::workers], *fast[share::workers])]

@@ -117,7 +117,7 @@ def check(targets: list[Target], connect: Connect, timeout: float = TIMEOUT) -> 
             if first.on_emulator and not isinstance(exc, UnknownResource):
                 emulator_problem = str(exc)  # a dead emulator: do not wait for it once per group
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], item[1].timeout if item[1] else timeout), resolved))
+        verdicts = list(pool.map(lambda item: item[2] or _probe(item[0], item[1], item[1].timeout), resolved))
     by_message: dict[str, list[str]] = defaultdict(list)
     noted: dict[str, list[str]] = defaultdict(list)
     usable: list[Target] = []

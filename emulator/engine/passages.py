@@ -13,16 +13,14 @@ import json
 import re
 from typing import Any
 
+from emulator.engine import recall
 from emulator.state.bm25 import Chunk, Index, words
 
 PASSAGE_CHARS = 400
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # a full stop inside a URL or "3.5" ends nothing
 _LIST_NUMBER = re.compile(r"\d+[.)]")
-STOPWORDS = frozenset(
-    "a an and are as at be by can could did do does for from had has have how i in is it its me my of on or"
-    " our please say tell that the their them there these they this those to us was we were what when where"
-    " which who whom why will with would you your".split()
-)
+#: recall's words without a subject, and the two verbs a request opens with ("tell me", "say").
+STOPWORDS = recall.STOPWORDS | {"say", "tell"}
 
 
 def terms(text: str) -> set[str]:

@@ -30,8 +30,9 @@ from emulator.wire import versions
 from emulator.api.call import Call, Reply
 from emulator.wire.errors import ApiError
 from emulator.wire.headers import ReplyMeta
-from emulator.gateway.limits import BodyLimit, Routing
+from emulator.gateway.limits import BodyLimit
 from emulator.gateway.process import EmulatorState
+from emulator.state.outbound import Routing
 from emulator.gateway.websocket import websocket_endpoint
 from emulator.api import conversations
 from emulator.api import compaction

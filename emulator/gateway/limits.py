@@ -11,9 +11,6 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.state import outbound
-from emulator.state.outbound import Outbound
-
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 #: WebSocket mode's connection lifetime: 60 minutes, then ``websocket_connection_limit_reached``
@@ -100,19 +97,3 @@ def _replay(messages: list[Message], last: Message | None, receive: Receive) -> 
         return await receive()
 
     return replayed
-
-
-class Routing:
-    """ASGI middleware: the process's outbound stand-ins (emulator.state.outbound) are the
-    routes of every request it serves, HTTP and WebSocket alike."""
-
-    def __init__(self, app: ASGIApp, routes: Outbound) -> None:
-        self.app = app
-        self.routes = routes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        token = outbound.activate(self.routes)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            outbound.deactivate(token)

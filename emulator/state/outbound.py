@@ -7,16 +7,17 @@ reaches that origin's stand-in instead: the scheme, host and port are replaced, 
 query kept, and what the client sees (echoed tools, error messages) still names the public URL.
 benchmarks/seed_samples.py uses this to run the seed's samples unmodified.
 
-The routes of the request being served are in a context variable, set by the gateway for each
-request, so the engine's fetchers need no extra parameter and two emulators in one process
-keep their own.
+The routes of the request being served are in a context variable, set for each request by
+:class:`Routing` (ASGI middleware the gateway adds), so the engine's fetchers need no extra
+parameter and two emulators in one process keep their own.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -71,3 +72,19 @@ def deactivate(token: contextvars.Token[Outbound]) -> None:
 def route(url: str) -> str:
     """Where the emulator really connects for ``url`` in the current request."""
     return _active.get().url(url)
+
+
+class Routing:
+    """ASGI middleware: ``routes`` are the outbound routes of every request it passes on, HTTP
+    and WebSocket alike."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], routes: Outbound) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        token = activate(self.routes)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            deactivate(token)

@@ -40,7 +40,8 @@ from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 SWITCH = "CONFORMANCE_TEST_FORKSERVER"
-#: A file to which the server appends each child's command and CPU seconds (unset: nothing).
+#: A file to which the server appends each child's test, command and CPU seconds (unset:
+#: nothing); how docs/benchmarks.md counted what the children of a `make test` cost.
 LOG_ENV = "CONFORMANCE_TEST_FORKSERVER_LOG"
 #: What every child would import again: the test runner, the SDK, the recorder, the emulator's
 #: server stack. Libraries only, none of which reads the environment at import. Not this
@@ -57,9 +58,12 @@ def _enabled() -> bool:
             and sys.platform.startswith("linux") and hasattr(socket, "send_fds"))
 
 
-def _forkable(args: Any) -> Optional[list[str]]:
-    """``args`` without the interpreter, if the server can run it: ``-m MOD``, ``-c CODE`` or a
-    script, optionally after ``-u``."""
+def _forkable(args: Any, options: dict[str, Any], more: frozenset[str] | set[str] = frozenset()) -> Optional[list[str]]:
+    """``args`` without the interpreter, if the server can run it with these keyword
+    ``options``: ``-m MOD``, ``-c CODE`` or a script, optionally after ``-u``; None sends the
+    command to :mod:`subprocess`."""
+    if not _enabled() or not set(options) <= {"cwd", "env", "stdout", "stderr", "text", *more}:
+        return None
     if not isinstance(args, (list, tuple)) or not args or str(args[0]) != sys.executable:
         return None
     rest = [str(a) for a in args[1:]]
@@ -103,15 +107,12 @@ class _Server:
         return conn, pid
 
     def close(self) -> None:
+        """At the worker's exit; the server would also leave by itself once its parent is gone."""
         if self.proc.poll() is None:
             self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
-def _fd(spec: Any, default: int, stack: list[Any], mode: str) -> int:
+def _fd(spec: Any, stack: list[Any], mode: str) -> int:
     """A file descriptor for one of the child's standard streams."""
     if spec is None or spec == subprocess.DEVNULL:
         handle = open(os.devnull, mode)
@@ -143,9 +144,9 @@ class ForkedProcess:
                 out = write_end
                 opened.append(write_end)
             else:
-                out = _fd(stdout, 1, opened, "wb")
-            err = out if stderr == subprocess.STDOUT else _fd(stderr, 2, opened, "wb")
-            inp = _fd(stdin, 0, opened, "rb")
+                out = _fd(stdout, opened, "wb")
+            err = out if stderr == subprocess.STDOUT else _fd(stderr, opened, "wb")
+            inp = _fd(stdin, opened, "rb")
             self._conn, self.pid = _Server.get().spawn(
                 argv, str(cwd or os.getcwd()), dict(os.environ if env is None else env), (inp, out, err), start_new_session)
         finally:
@@ -217,8 +218,7 @@ class ForkedProcess:
 
 def Popen(args: Any, **kwargs: Any) -> Any:  # noqa: N802 - the name of what it stands in for
     """:class:`subprocess.Popen`, forked from the warm interpreter when it can be."""
-    allowed = {"cwd", "env", "stdin", "stdout", "stderr", "text", "start_new_session"}
-    argv = _forkable(args) if _enabled() and set(kwargs) <= allowed else None
+    argv = _forkable(args, kwargs, {"stdin", "start_new_session"})
     if argv is None:
         return subprocess.Popen(args, **kwargs)
     return ForkedProcess(list(args), argv, **kwargs)
@@ -227,7 +227,7 @@ def Popen(args: Any, **kwargs: Any) -> Any:  # noqa: N802 - the name of what it 
 def run(args: Any, *, input: Optional[str | bytes] = None, capture_output: bool = False, timeout: Optional[float] = None,
         **kwargs: Any) -> subprocess.CompletedProcess[Any]:
     """:func:`subprocess.run`, forked from the warm interpreter when it can be."""
-    argv = _forkable(args) if _enabled() and set(kwargs) <= {"cwd", "env", "stdout", "stderr", "text"} else None
+    argv = _forkable(args, kwargs)
     if argv is None:
         return subprocess.run(args, input=input, capture_output=capture_output, timeout=timeout, **kwargs)
     text = bool(kwargs.pop("text", False))
@@ -420,7 +420,7 @@ def serve(path: str) -> None:
                 break
             if pid == 0:
                 break
-            if LOG_ENV in os.environ:  # what each child cost, for benchmarks/test_cost.py
+            if LOG_ENV in os.environ:  # what each child cost (docs/benchmarks.md, section 6)
                 with open(os.environ[LOG_ENV], "a", encoding="utf-8") as log:
                     log.write(json.dumps({"argv": started.pop(pid, []), "cpu": usage.ru_utime + usage.ru_stime}) + "\n")
             conn = children.pop(pid, None)

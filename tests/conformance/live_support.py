@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import forkserver
 import sys
 import tempfile
 import time
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import forkserver
 
 ROOT = Path(__file__).resolve().parents[2]
 
